@@ -28,9 +28,4 @@ public final class Dropout {
     public static boolean keep(long seed, long i, float p) {
         return uniform(seed, i) >= p;
     }
-
-    /** The seed of one dropout site in one training step: distinct per (run seed, step, site). */
-    public static long siteSeed(long runSeed, long step, int site) {
-        return hash(hash(runSeed, step), site);
-    }
 }

@@ -1,0 +1,83 @@
+package org.gpurnn.cli;
+
+import java.io.PrintWriter;
+
+import org.gpurnn.data.DataException;
+import org.gpurnn.io.CheckpointException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point: {@code gpurnn train | sample | devices | check | bench}. Logs go to stderr, generated
+ * text to stdout. A user error (bad option, bad file, unusable device) prints one message and exits
+ * with status 2, without a stack trace; set GPURNN_DEBUG=1 to see the trace of any error.
+ */
+@Command(name = "gpurnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Character-level recurrent language models, trained with OpenCL kernels.",
+        subcommands = {TrainCommand.class, SampleCommand.class, DevicesCommand.class, CheckCommand.class,
+                BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    /** Exit status for a user error: bad input, options, files or device. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit status when a check fails or training diverges. */
+    public static final int EXIT_FAILED = 1;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns the exit status (for tests). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        boolean user = e instanceof DataException || e instanceof CheckpointException
+                || e instanceof UserException || e instanceof IllegalArgumentException
+                || isDeviceError(e);
+        err.println("error: " + message(e));
+        if (System.getenv("GPURNN_DEBUG") != null) {
+            e.printStackTrace(err);
+        } else if (!user) {
+            err.println("This looks like a bug in gpurnn; run again with GPURNN_DEBUG=1 for the stack trace.");
+        }
+        err.flush();
+        return user ? EXIT_USAGE : EXIT_FAILED;
+    }
+
+    private static boolean isDeviceError(Throwable e) {
+        String pkg = e.getClass().getPackageName();
+        return pkg.equals("org.gpurnn.opencl");
+    }
+
+    private static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** A problem with what the user asked for; its message says what to do. */
+    public static final class UserException extends RuntimeException {
+        public UserException(String message) {
+            super(message);
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"gpurnn " + (v == null ? "(development build)" : v),
+                    "Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package org.gpurnn.model;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+import org.gpurnn.backend.CellType;
+import org.gpurnn.data.Vocab;
+import org.gpurnn.io.Checkpoint;
+import org.gpurnn.io.CheckpointException;
+
+/**
+ * A trained model as it is saved: shape, vocabulary, parameters, optimizer state and where training
+ * stood. On disk it is a {@link Checkpoint} (safetensors): each parameter tensor under its
+ * {@link ParamLayout} name with its shape, so other tools can read the weights, and the optimizer
+ * state as flat tensors {@code optimizer.s1}, {@code optimizer.s2}. Metadata keys: {@code model}
+ * (JSON of {@link ModelConfig}), {@code vocab} (JSON array of code points), {@code training} (JSON:
+ * step, epoch position, losses, hyper-parameters).
+ *
+ * @param config   model shape
+ * @param vocab    symbols, in id order
+ * @param params   flat parameter vector in {@link ParamLayout} order
+ * @param optState optimizer state tensors (0, 1 or 2 of them, each as long as params)
+ * @param training free-form JSON about the run (may be empty)
+ */
+public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<float[]> optState,
+                       JsonObject training) {
+
+    private static final Gson GSON = new Gson();
+
+    public Snapshot {
+        long expected = new ParamLayout(config).size();
+        if (params.length != expected) {
+            throw new IllegalArgumentException("snapshot: expected " + expected + " parameters, got " + params.length);
+        }
+        if (vocab.size() != config.vocab()) {
+            throw new IllegalArgumentException("snapshot: vocabulary has " + vocab.size() + " symbols, model " + config.vocab());
+        }
+    }
+
+    public void write(Path path) {
+        ParamLayout layout = new ParamLayout(config);
+        Map<String, String> meta = new LinkedHashMap<>();
+        JsonObject m = new JsonObject();
+        m.addProperty("cell", config.cell().id());
+        m.addProperty("vocab", config.vocab());
+        m.addProperty("hidden", config.hidden());
+        m.addProperty("layers", config.layers());
+        m.addProperty("head_layers", config.headLayers());
+        m.addProperty("dropout", config.dropout());
+        meta.put("model", m.toString());
+        JsonArray v = new JsonArray();
+        for (int s : vocab.symbols()) {
+            v.add(s);
+        }
+        meta.put("vocab", v.toString());
+        meta.put("training", training == null ? "{}" : training.toString());
+
+        List<Checkpoint.Tensor> tensors = new ArrayList<>();
+        for (ParamLayout.Entry e : layout.entries()) {
+            float[] data = new float[(int) e.size()];
+            System.arraycopy(params, (int) e.offset(), data, 0, data.length);
+            tensors.add(new Checkpoint.Tensor(e.name(), e.shape(), data));
+        }
+        for (int k = 0; k < optState.size(); k++) {
+            tensors.add(new Checkpoint.Tensor("optimizer.s" + (k + 1), new int[] {params.length}, optState.get(k)));
+        }
+        new Checkpoint(meta, tensors).write(path);
+    }
+
+    public static Snapshot read(Path path) {
+        Checkpoint ck = Checkpoint.read(path);
+        Map<String, String> meta = ck.metadata();
+        try {
+            JsonObject m = JsonParser.parseString(require(meta, "model", path)).getAsJsonObject();
+            ModelConfig config = new ModelConfig(CellType.parse(m.get("cell").getAsString()),
+                    m.get("vocab").getAsInt(), m.get("hidden").getAsInt(), m.get("layers").getAsInt(),
+                    m.get("head_layers").getAsInt(), m.get("dropout").getAsFloat());
+            int[] symbols = GSON.fromJson(require(meta, "vocab", path), int[].class);
+            Vocab vocab = new Vocab(symbols);
+            JsonObject training = meta.containsKey("training")
+                    ? JsonParser.parseString(meta.get("training")).getAsJsonObject() : new JsonObject();
+
+            ParamLayout layout = new ParamLayout(config);
+            float[] params = new float[Math.toIntExact(layout.size())];
+            for (ParamLayout.Entry e : layout.entries()) {
+                Checkpoint.Tensor t = ck.tensor(e.name());
+                if (!java.util.Arrays.equals(t.shape(), e.shape())) {
+                    throw new CheckpointException(path + ": tensor " + e.name() + " has shape "
+                            + java.util.Arrays.toString(t.shape()) + ", the model needs "
+                            + java.util.Arrays.toString(e.shape())
+                            + "\nHINT: the file is damaged or was edited; use another checkpoint");
+                }
+                System.arraycopy(t.data(), 0, params, (int) e.offset(), t.data().length);
+            }
+            List<float[]> opt = new ArrayList<>();
+            for (Checkpoint.Tensor t : ck.tensors()) {
+                if (t.name().startsWith("optimizer.s")) {
+                    if (t.data().length != params.length) {
+                        throw new CheckpointException(path + ": " + t.name() + " has " + t.data().length
+                                + " values, expected " + params.length + "\nHINT: the file is damaged");
+                    }
+                    opt.add(t.data());
+                }
+            }
+            return new Snapshot(config, vocab, params, opt, training);
+        } catch (JsonParseException | IllegalStateException | NullPointerException | IllegalArgumentException e) {
+            throw new CheckpointException(path + ": the model description in the checkpoint is invalid ("
+                    + e.getMessage() + ")\nHINT: the file is damaged or was written by another program");
+        }
+    }
+
+    private static String require(Map<String, String> meta, String key, Path path) {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new CheckpointException(path + ": metadata '" + key + "' is missing"
+                    + "\nHINT: pass a checkpoint written by gpurnn train");
+        }
+        return v;
+    }
+}

@@ -1,0 +1,270 @@
+package org.gpurnn.model;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.google.gson.JsonObject;
+
+import org.gpurnn.backend.Backend;
+import org.gpurnn.backend.Buf;
+import org.gpurnn.backend.Dropout;
+import org.gpurnn.backend.OptimizerArgs;
+import org.gpurnn.data.BatchLoader;
+import org.gpurnn.data.Corpus;
+import org.gpurnn.data.DataException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Truncated BPTT over minibatches of B parallel streams: forward, loss, backward, clip, update;
+ * the hidden state carried from batch to batch and reset at each epoch. Validation and checkpoints
+ * every {@code evalEvery} steps and at the end.
+ *
+ * <p>Inside a step nothing is read back from the backend: the loss is summed on the device, and the
+ * optimizer takes the gradient norm for clipping from a device scalar. The host reads the loss and
+ * the norm only at log lines.
+ */
+public final class Trainer {
+
+    private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
+    /** Why training stopped. */
+    public enum Outcome { FINISHED, INTERRUPTED, DIVERGED }
+
+    /** What a run produced, for callers and tests. */
+    public record Result(Outcome outcome, long steps, float firstValLoss, float lastValLoss, float bestValLoss,
+                         float lastTrainLoss, Path latest, Path best) {
+    }
+
+    private final Backend be;
+    private final ModelConfig model;
+    private final TrainConfig cfg;
+    private final Corpus corpus;
+    private final Network net;
+    private final List<Buf> optState = new ArrayList<>();
+    private final BatchLoader train;
+    private final int[] x, y;
+    private volatile boolean stopRequested;
+
+    private long step;             // updates done
+    private float bestVal = Float.POSITIVE_INFINITY;
+    private long bestStep = -1;
+
+    public Trainer(Backend backend, ModelConfig model, TrainConfig cfg, Corpus corpus) {
+        this.be = backend;
+        this.model = model;
+        this.cfg = cfg;
+        this.corpus = corpus;
+        this.train = new BatchLoader(corpus.train(), cfg.batchSize(), cfg.seqLen());
+        // Fail now, not at the first evaluation, when the validation split is too short.
+        try {
+            new BatchLoader(corpus.val(), cfg.batchSize(), cfg.seqLen());
+        } catch (DataException e) {
+            throw new DataException("validation split (last 10% of the text): " + e.getMessage());
+        }
+        this.net = new Network(backend, model, cfg.batchSize(), cfg.seqLen());
+        for (int k = 0; k < cfg.optimizer().stateTensors; k++) {
+            optState.add(backend.alloc(net.layout().size()));
+        }
+        this.x = new int[cfg.batchSize() * cfg.seqLen()];
+        this.y = new int[x.length];
+        net.setParams(net.layout().initialValues(cfg.seed()));
+    }
+
+    public Network network() {
+        return net;
+    }
+
+    /** Asks the loop to stop after the current step, save, and return (Ctrl-C). */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** One update on the next batch; returns nothing to the host. */
+    public void step() {
+        if (train.next(x, y)) {
+            net.resetState();
+        }
+        net.setBatch(x, y);
+        long seed = Dropout.hash(cfg.seed(), step);
+        net.forward(true, seed, Network.TRAIN_LOSS);
+        net.backward(seed);
+        step++;
+        OptimizerArgs args = new OptimizerArgs(cfg.lr(), TrainConfig.ADAM_BETA1, TrainConfig.ADAM_BETA2,
+                cfg.optimizer() == org.gpurnn.backend.Optimizer.ADAGRAD ? TrainConfig.ADAGRAD_EPS : TrainConfig.ADAM_EPS,
+                (int) Math.min(step, Integer.MAX_VALUE));
+        be.optimizerStep(cfg.optimizer(), net.layout().size(), net.params(), net.grads(),
+                optState.size() > 0 ? optState.get(0) : null, optState.size() > 1 ? optState.get(1) : null,
+                net.gradSumSq(), cfg.clip(), args);
+        net.carryState();
+    }
+
+    /** Mean cross-entropy (nats/char) over the validation split, from a zero state; training state is kept. */
+    public float validate() {
+        BatchLoader val = new BatchLoader(corpus.val(), cfg.batchSize(), cfg.seqLen());
+        int batches = cfg.valBatches() == 0 ? val.batchesPerEpoch() : Math.min(cfg.valBatches(), val.batchesPerEpoch());
+        net.saveState();
+        net.resetState();
+        net.resetScalar(Network.EVAL_LOSS);
+        for (int k = 0; k < batches; k++) {
+            val.next(x, y);
+            net.setBatch(x, y);
+            net.forward(false, 0, Network.EVAL_LOSS);
+            net.carryState();
+        }
+        float sum = net.scalar(Network.EVAL_LOSS);
+        net.restoreState();
+        return sum / ((float) batches * x.length);
+    }
+
+    /** Runs until a stop condition; logs, validates and checkpoints on the way. */
+    public Result run() {
+        long maxSteps = cfg.steps();
+        if (maxSteps == 0 && cfg.epochs() == 0 && cfg.minutes() == 0) {
+            throw new IllegalArgumentException("no stop condition: give steps, epochs or minutes");
+        }
+        if (cfg.epochs() > 0) {
+            long byEpochs = (long) cfg.epochs() * train.batchesPerEpoch();
+            maxSteps = maxSteps == 0 ? byEpochs : Math.min(maxSteps, byEpochs);
+        }
+        long deadline = cfg.minutes() > 0 ? System.nanoTime() + (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
+        logStart(maxSteps);
+        if (train.batchesPerEpoch() < 50) {
+            log.warn("the training split gives only {} batches per epoch; the model will see little variety "
+                    + "(use more text, or lower --batch or --seq)", train.batchesPerEpoch());
+        }
+
+        Path latest = cfg.outDir().resolve("latest.safetensors");
+        Path best = cfg.outDir().resolve("best.safetensors");
+        float firstVal = validate();
+        log.info(String.format(Locale.ROOT, "val  step %d | loss %.4f | bpc %.3f (untrained; ln V = %.4f)",
+                0, firstVal, firstVal / Math.log(2), Math.log(model.vocab())));
+        float lastVal = firstVal, lastTrain = Float.NaN, firstTrain = Float.NaN;
+        long intervalStart = System.nanoTime(), sinceLog = 0;
+        Outcome outcome = Outcome.FINISHED;
+        net.resetScalar(Network.TRAIN_LOSS);
+
+        while (step < (maxSteps == 0 ? Long.MAX_VALUE : maxSteps) && System.nanoTime() < deadline) {
+            if (stopRequested) {
+                outcome = Outcome.INTERRUPTED;
+                break;
+            }
+            step();
+            sinceLog++;
+            boolean last = step == maxSteps;
+            if (step % cfg.logEvery() == 0 || last || step == 1) {
+                float loss = net.scalar(Network.TRAIN_LOSS) / ((float) sinceLog * x.length);
+                float norm = net.gradNorm();
+                net.resetScalar(Network.TRAIN_LOSS);
+                long now = System.nanoTime();
+                double ms = (now - intervalStart) / 1e6 / sinceLog;
+                lastTrain = loss;
+                if (Float.isNaN(firstTrain)) {
+                    firstTrain = loss;
+                }
+                log.info(String.format(Locale.ROOT,
+                        "step %d/%s | epoch %.2f | loss %.4f | gnorm %.2f (clip %s) | lr %.1e | %.1f ms | %s char/s",
+                        step, maxSteps == 0 ? "?" : Long.toString(maxSteps), train.epochProgress(), loss, norm,
+                        cfg.clip() > 0 ? String.format(Locale.ROOT, "%.1f", cfg.clip()) : "off", cfg.lr(), ms,
+                        step == 1 ? "-" : human(x.length * 1000.0 / ms)));
+                if (!Float.isFinite(loss) || loss > 3 * firstTrain) {
+                    log.error("training diverged at step {}: loss {} (first {}); nothing more is saved. "
+                            + "HINT: lower --lr or --clip", step, loss, firstTrain);
+                    outcome = Outcome.DIVERGED;
+                    break;
+                }
+                intervalStart = System.nanoTime();
+                sinceLog = 0;
+            }
+            if ((cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0) && !last) {
+                lastVal = evaluateAndSave(latest, best, lastTrain);
+            }
+        }
+        if (outcome == Outcome.FINISHED) {
+            lastVal = evaluateAndSave(latest, best, lastTrain);
+        } else if (outcome == Outcome.INTERRUPTED) {
+            snapshot(Float.NaN, lastTrain).write(latest);
+            log.info("interrupted at step {}: saved {} (no validation pass)", step, latest);
+        }
+        return new Result(outcome, step, firstVal, lastVal, bestVal, lastTrain, latest, best);
+    }
+
+    private float evaluateAndSave(Path latest, Path best, float trainLoss) {
+        float val = validate();
+        boolean improved = val < bestVal;
+        if (improved) {
+            bestVal = val;
+            bestStep = step;
+        }
+        log.info(String.format(Locale.ROOT, "val  step %d | loss %.4f | bpc %.3f | best %.4f @ %d",
+                step, val, val / Math.log(2), bestVal, bestStep));
+        Snapshot snap = snapshot(val, trainLoss);
+        snap.write(latest);
+        if (improved) {
+            snap.write(best);
+        }
+        return val;
+    }
+
+    /** Reads parameters and optimizer state back to the host (only at checkpoints). */
+    public Snapshot snapshot(float valLoss, float trainLoss) {
+        List<float[]> opt = new ArrayList<>();
+        for (Buf s : optState) {
+            float[] a = new float[Math.toIntExact(s.size())];
+            be.download(s, 0, a, 0, a.length);
+            opt.add(a);
+        }
+        JsonObject t = new JsonObject();
+        t.addProperty("step", step);
+        t.addProperty("epoch", train.epochProgress());
+        t.addProperty("batches_served", train.batchesServed());
+        t.addProperty("train_loss", trainLoss);
+        t.addProperty("val_loss", valLoss);
+        t.addProperty("best_val_loss", bestVal);
+        t.addProperty("best_step", bestStep);
+        t.addProperty("optimizer", cfg.optimizer().name().toLowerCase(Locale.ROOT));
+        t.addProperty("lr", cfg.lr());
+        t.addProperty("clip", cfg.clip());
+        t.addProperty("batch", cfg.batchSize());
+        t.addProperty("seq", cfg.seqLen());
+        t.addProperty("seed", cfg.seed());
+        t.addProperty("data", corpus.source());
+        t.addProperty("backend", be.describe());
+        return new Snapshot(model, corpus.vocab(), net.getParams(), opt, t);
+    }
+
+    private void logStart(long maxSteps) {
+        log.info("model    {} | {} parameters", model.summary(), net.layout().size());
+        log.info("data     {} | {} chars, vocab {} | train {} / val {} chars | {} batches per epoch",
+                corpus.source(), corpus.length(), model.vocab(), corpus.train().length, corpus.val().length,
+                train.batchesPerEpoch());
+        log.info(String.format(Locale.ROOT,
+                "training B=%d T=%d | %s lr %.1e | clip %s | seed %d | stop: %s | out %s",
+                cfg.batchSize(), cfg.seqLen(), cfg.optimizer().name().toLowerCase(Locale.ROOT), cfg.lr(),
+                cfg.clip() > 0 ? Float.toString(cfg.clip()) : "off", cfg.seed(), stopText(maxSteps), cfg.outDir()));
+        log.info("backend  {}", be.describe());
+    }
+
+    private String stopText(long maxSteps) {
+        List<String> s = new ArrayList<>();
+        if (maxSteps > 0) {
+            s.add(maxSteps + " steps");
+        }
+        if (cfg.minutes() > 0) {
+            s.add(cfg.minutes() + " min");
+        }
+        return String.join(" or ", s);
+    }
+
+    static String human(double v) {
+        if (v >= 1e6) {
+            return String.format(Locale.ROOT, "%.2fM", v / 1e6);
+        }
+        if (v >= 1e3) {
+            return String.format(Locale.ROOT, "%.1fk", v / 1e3);
+        }
+        return String.format(Locale.ROOT, "%.0f", v);
+    }
+}
