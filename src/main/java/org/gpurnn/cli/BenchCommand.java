@@ -1,0 +1,108 @@
+package org.gpurnn.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import com.google.gson.JsonObject;
+
+import org.gpurnn.backend.Backend;
+import org.gpurnn.backend.CellType;
+import org.gpurnn.backend.Optimizer;
+import org.gpurnn.check.StepCheck;
+import org.gpurnn.data.Corpus;
+import org.gpurnn.model.ModelConfig;
+import org.gpurnn.model.Network;
+import org.gpurnn.model.TrainConfig;
+import org.gpurnn.model.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures training throughput: full steps (forward, backward, clip, Adam) in chars/s.",
+                "Uses data/tinyshakespeare.txt when present, else a generated text with 65 symbols."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    DeviceOption device;
+
+    @Option(names = "--cell", defaultValue = "rnn", description = "rnn, gru, mgu or lstm (default: ${DEFAULT-VALUE}).")
+    String cell;
+
+    @Option(names = "--hidden", defaultValue = "128", description = "Hidden size (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--layers", defaultValue = "1", description = "Layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size B (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seq", defaultValue = "64", description = "Unroll length T (default: ${DEFAULT-VALUE}).")
+    int seq;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a line.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Options.positive("--hidden", hidden);
+        Options.positive("--layers", layers);
+        Options.positive("--batch", batch);
+        Options.positive("--seq", seq);
+        Options.positive("--steps", steps);
+        Options.nonNegative("--warmup", warmup);
+        CellType cellType = CellType.parse(cell);
+        Path shakespeare = Path.of("data", "tinyshakespeare.txt");
+        Corpus corpus = Files.isRegularFile(shakespeare) ? Corpus.read(shakespeare)
+                : StepCheck.syntheticCorpus(65, Math.max(200_000, 12 * batch * (seq + 1)), 1);
+        ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, 0, 0f);
+        TrainConfig tc = new TrainConfig(batch, seq, 2e-3f, 5f, Optimizer.ADAM, 1, steps + warmup, 0, 0, 1, 0, 1,
+                Path.of("unused"));
+        try (Backend backend = BackendChoice.open(device.value())) {
+            Trainer trainer = new Trainer(backend, model, tc, corpus);
+            Network net = trainer.network();
+            for (int k = 0; k < warmup; k++) {
+                trainer.step();
+            }
+            net.scalar(Network.TRAIN_LOSS);  // waits for the queue to drain
+            net.resetScalar(Network.TRAIN_LOSS);
+            long t0 = System.nanoTime();
+            for (int k = 0; k < steps; k++) {
+                trainer.step();
+            }
+            float loss = net.scalar(Network.TRAIN_LOSS) / ((float) steps * batch * seq);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double charsPerS = (double) steps * batch * seq / seconds;
+            if (json) {
+                JsonObject o = new JsonObject();
+                o.addProperty("backend", backend.name());
+                o.addProperty("device", backend.describe());
+                o.addProperty("cell", cellType.id());
+                o.addProperty("hidden", hidden);
+                o.addProperty("layers", layers);
+                o.addProperty("batch", batch);
+                o.addProperty("seq", seq);
+                o.addProperty("params", net.layout().size());
+                o.addProperty("steps", steps);
+                o.addProperty("ms_per_step", seconds * 1000 / steps);
+                o.addProperty("chars_per_s", Math.round(charsPerS));
+                o.addProperty("train_loss", loss);
+                System.out.println(o);
+            } else {
+                System.out.printf(Locale.ROOT, "%s | %s %dx%d B=%d T=%d | params %d | %d steps | %.1f ms/step | "
+                                + "%.0f chars/s | train loss %.4f%n", backend.describe(), cellType.id(), layers,
+                        hidden, batch, seq, net.layout().size(), steps, seconds * 1000 / steps, charsPerS, loss);
+            }
+        }
+        return 0;
+    }
+}

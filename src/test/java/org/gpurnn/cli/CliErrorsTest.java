@@ -1,0 +1,118 @@
+package org.gpurnn.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input ends with one clear message, a non-zero status and no stack trace. */
+class CliErrorsTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int status, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int status = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    static void assertUserError(Run r, String... fragments) {
+        assertEquals(Main.EXIT_USAGE, r.status(), () -> "status; stderr was: " + r.err());
+        for (String f : fragments) {
+            assertTrue(r.err().contains(f), () -> "stderr should mention '" + f + "': " + r.err());
+        }
+        assertFalse(r.err().contains("\tat "), () -> "no stack trace expected: " + r.err());
+    }
+
+    private Path text(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void missingDataFile() {
+        Path missing = dir.resolve("nope.txt");
+        assertUserError(run("train", "--device", "cpu", "--data", missing.toString()), "nope.txt");
+    }
+
+    @Test
+    void malformedUtf8NamesTheByteOffset() throws IOException {
+        Path f = dir.resolve("bad.txt");
+        Files.write(f, new byte[] {'a', 'b', 'c', (byte) 0xFF, 'd'});
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString()), "byte offset 3");
+    }
+
+    @Test
+    void unknownCell() throws IOException {
+        Path f = text("t.txt", "hello world\n".repeat(100));
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--cell", "transformer"),
+                "--cell", "rnn, gru, mgu, lstm");
+    }
+
+    @Test
+    void outOfRangeNumbersAreRejectedNotClamped() throws IOException {
+        Path f = text("t.txt", "hello world\n".repeat(100));
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--hidden", "0"), "--hidden");
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--dropout", "1"), "--dropout");
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--lr", "-1"), "--lr");
+        assertUserError(run("sample", "--device", "cpu", "--temperature", "-0.5"), "--temperature");
+    }
+
+    @Test
+    void textTooShortForTheBatchShape() throws IOException {
+        Path f = text("short.txt", "abcdefghij\n".repeat(20));
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--batch", "32", "--seq", "64"),
+                "--batch");
+    }
+
+    @Test
+    void sampleFromSomethingThatIsNotACheckpoint() throws IOException {
+        Path f = text("notes.txt", "just some text");
+        assertUserError(run("sample", "--device", "cpu", "--checkpoint", f.toString()), "not a gpurnn checkpoint");
+        assertUserError(run("sample", "--device", "cpu", "--checkpoint", dir.resolve("none.safetensors").toString()),
+                "none.safetensors");
+    }
+
+    @Test
+    void unusableDeviceIndexIsAnErrorNotAFallback() throws IOException {
+        Path f = text("t.txt", "hello world\n".repeat(100));
+        assertUserError(run("train", "--device", "99", "--data", f.toString()), "99");
+        assertUserError(run("train", "--device", "gpu0", "--data", f.toString()), "gpu0");
+    }
+
+    @Test
+    void unknownOptionShowsUsage() {
+        Run r = run("train", "--hiddne", "5");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--hiddne"), r.err());
+    }
+
+    @Test
+    void trainThenSampleOnASmallText() throws IOException {
+        Path f = text("poem.txt", "the cat sat on the mat.\n".repeat(200));
+        Path out = dir.resolve("ck");
+        Run t = run("train", "--device", "cpu", "--data", f.toString(), "--batch", "4", "--seq", "16",
+                "--hidden", "16", "--steps", "30", "--log-every", "10", "--out", out.toString());
+        assertEquals(0, t.status(), t.err());
+        assertTrue(Files.exists(out.resolve("latest.safetensors")));
+        assertTrue(Files.exists(out.resolve("best.safetensors")));
+        Run s = run("sample", "--device", "cpu", "--checkpoint", out.resolve("best.safetensors").toString(),
+                "--length", "50", "--prime", "the ");
+        assertEquals(0, s.status(), s.err());
+        Run bad = run("sample", "--device", "cpu", "--checkpoint", out.resolve("best.safetensors").toString(),
+                "--prime", "Zebra");
+        assertUserError(bad, "Z");
+    }
+}
