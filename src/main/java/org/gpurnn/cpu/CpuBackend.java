@@ -33,6 +33,9 @@ public final class CpuBackend implements Backend {
     /** Products with fewer multiply-adds than this stay on the calling thread. */
     private static final long PARALLEL_WORK = 1L << 17;
 
+    /** Rows of C computed together by the matrix product. */
+    private static final int ROWS = 4;
+
     private final Precision precision;
     private final boolean rounding;
 
@@ -156,38 +159,89 @@ public final class CpuBackend implements Backend {
     @Override
     public void matmul(boolean transA, boolean transB, int M, int N, int K,
                        Buf bufA, long offA, Buf bufB, long offB, Buf bufC, long offC, boolean accumulate) {
-        final double[] A = d(bufA), B = d(bufB), C = d(bufC);
-        final int oa = i(offA), ob = i(offB), oc = i(offC);
-        // Row i of C as a double accumulator, rounded once when stored.
-        IntStream rows = IntStream.range(0, M);
-        if ((long) M * N * K >= PARALLEL_WORK && M > 1) {
-            rows = rows.parallel();
+        final double[] C = d(bufC);
+        final int oc = i(offC);
+        // Bring both operands to row-major op(A) (M, K) and op(B) (K, N), so that the inner loop
+        // below runs along contiguous rows; a transposed copy costs K*(M or N), the product M*N*K.
+        final double[] A = transA ? transpose(d(bufA), i(offA), K, M) : d(bufA);
+        final int oa = transA ? 0 : i(offA);
+        final double[] Bm = transB ? transpose(d(bufB), i(offB), N, K) : d(bufB);
+        final int ob = transB ? 0 : i(offB);
+
+        // Rows of C in blocks of ROWS, each row a double accumulator over k, rounded once when
+        // stored. A block shares every load of op(B) between its rows.
+        final int blocks = (M + ROWS - 1) / ROWS;
+        IntStream work = IntStream.range(0, blocks);
+        if ((long) M * N * K >= PARALLEL_WORK && blocks > 1) {
+            work = work.parallel();
         }
-        rows.forEach(r -> {
-            double[] acc = new double[N];
-            if (accumulate) {
-                System.arraycopy(C, oc + r * N, acc, 0, N);
-            }
-            for (int k = 0; k < K; k++) {
-                double a = transA ? A[oa + k * M + r] : A[oa + r * K + k];
-                if (a == 0.0) {
-                    continue;
-                }
-                if (transB) {
-                    for (int j = 0; j < N; j++) {
-                        acc[j] += a * B[ob + j * K + k];
-                    }
-                } else {
-                    int base = ob + k * N;
-                    for (int j = 0; j < N; j++) {
-                        acc[j] += a * B[base + j];
-                    }
+        work.forEach(blk -> {
+            int r0 = blk * ROWS, nr = Math.min(ROWS, M - r0);
+            double[][] acc = new double[ROWS][N];
+            for (int q = 0; q < nr; q++) {
+                if (accumulate) {
+                    System.arraycopy(C, oc + (r0 + q) * N, acc[q], 0, N);
                 }
             }
-            for (int j = 0; j < N; j++) {
-                C[oc + r * N + j] = st(acc[j]);
+            if (nr == ROWS) {
+                double[] c0 = acc[0], c1 = acc[1], c2 = acc[2], c3 = acc[3];
+                int a0 = oa + r0 * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+                int k = 0;
+                for (; k + 2 <= K; k += 2) {
+                    double x00 = A[a0 + k], x01 = A[a0 + k + 1], x10 = A[a1 + k], x11 = A[a1 + k + 1];
+                    double x20 = A[a2 + k], x21 = A[a2 + k + 1], x30 = A[a3 + k], x31 = A[a3 + k + 1];
+                    int b0 = ob + k * N, b1 = b0 + N;
+                    for (int j = 0; j < N; j++) {
+                        double u = Bm[b0 + j], v = Bm[b1 + j];
+                        c0[j] += x00 * u + x01 * v;
+                        c1[j] += x10 * u + x11 * v;
+                        c2[j] += x20 * u + x21 * v;
+                        c3[j] += x30 * u + x31 * v;
+                    }
+                }
+                for (; k < K; k++) {
+                    double x0 = A[a0 + k], x1 = A[a1 + k], x2 = A[a2 + k], x3 = A[a3 + k];
+                    int b0 = ob + k * N;
+                    for (int j = 0; j < N; j++) {
+                        double u = Bm[b0 + j];
+                        c0[j] += x0 * u;
+                        c1[j] += x1 * u;
+                        c2[j] += x2 * u;
+                        c3[j] += x3 * u;
+                    }
+                }
+            } else {
+                for (int q = 0; q < nr; q++) {
+                    double[] c = acc[q];
+                    int a = oa + (r0 + q) * K;
+                    for (int k = 0; k < K; k++) {
+                        double x = A[a + k];
+                        int b0 = ob + k * N;
+                        for (int j = 0; j < N; j++) {
+                            c[j] += x * Bm[b0 + j];
+                        }
+                    }
+                }
+            }
+            for (int q = 0; q < nr; q++) {
+                int base = oc + (r0 + q) * N;
+                for (int j = 0; j < N; j++) {
+                    C[base + j] = st(acc[q][j]);
+                }
             }
         });
+    }
+
+    /** The (cols, rows) transpose of the (rows, cols) matrix at {@code off}, as a new array. */
+    private static double[] transpose(double[] src, int off, int rows, int cols) {
+        double[] t = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            for (int c = 0; c < cols; c++) {
+                t[c * rows + r] = src[base + c];
+            }
+        }
+        return t;
     }
 
     @Override
