@@ -19,6 +19,9 @@
 //   gru_backward  reads act[t], hp[t], h[t], dhOut[t], dh; writes dxp[t], dhp[t], dh
 //
 // No compile-time tunables: the host picks the work-group size.
+//
+// TODO(cell-vector): no vector form like lstm_forward_vec yet; on CPU devices the library's scalar
+// exp and tanh, one call per work-item, dominate these kernels' time.
 
 static inline float sigmoid(const float x)
 {

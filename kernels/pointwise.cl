@@ -19,6 +19,11 @@
 // neighbouring words), then the COLSUM_WY partial sums of a column are added in a fixed order.
 // Launch: local (COLSUM_WX, COLSUM_WY), global (ceil(cols/COLSUM_WX)*COLSUM_WX, COLSUM_WY).
 //
+// col_sum_acc_cols: the form for CPU devices, without local memory or barriers. Work-item g sums
+// columns 8g .. 8g+8 down all rows in one float8 (or, for the last columns when cols % 8 != 0, one
+// column at a time). Rows are added in order, as the reference does. Launch: 1-D, global size >=
+// ceil(cols/8), any local size.
+//
 // The dropout mask is the SplitMix64 finaliser of Dropout.java, bit for bit, in 64-bit unsigned
 // arithmetic (wrapping multiplication, logical shifts): z = seed + (i + 1) * golden, three
 // xor-shift-multiply rounds, then the top 24 bits as a uniform u in [0, 1); kept when u >= p.
@@ -81,6 +86,30 @@ void col_sum_acc(const __global float* src, const int off, const int rows, const
             total += scratch[y][lx];
         }
         dst[dstOff + j] += total;
+    }
+}
+
+__kernel void col_sum_acc_cols(const __global float* src, const int off, const int rows, const int cols,
+                               __global float* dst, const int dstOff)
+{
+    const int j0 = get_global_id(0) * 8;
+    if (j0 >= cols) {
+        return;
+    }
+    if (j0 + 8 <= cols) {
+        float8 s = (float8) 0.0f;
+        for (int r = 0; r < rows; r++) {
+            s += vload8(0, src + off + r * cols + j0);
+        }
+        vstore8(vload8(0, dst + dstOff + j0) + s, 0, dst + dstOff + j0);
+    } else {
+        for (int j = j0; j < cols; j++) {
+            float s = 0.0f;
+            for (int r = 0; r < rows; r++) {
+                s += src[off + r * cols + j];
+            }
+            dst[dstOff + j] += s;
+        }
     }
 }
 

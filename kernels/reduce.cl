@@ -10,6 +10,13 @@
 // once with a single group over the partials into dst (with the caller's accumulate flag). When
 // the range fits in one group, the first launch writes dst directly. The order of additions
 // depends only on n and the launch shape, so results are reproducible run to run.
+//   reduce_sum_chunks
+//               work-item g sums the contiguous chunk [g*chunk, min((g+1)*chunk, n)) of the range,
+//               8 lanes at a time and then the lanes in a fixed order, and writes the sum to
+//               out[outOff + g] (added to what is there when accumulate != 0). No local memory or
+//               barriers: the host's choice on CPU devices, run twice like reduce_sum (the second
+//               time as a single work-item over the partials). Launch: 1-D, global size >=
+//               ceil(n/chunk), any local size; extra work-items return.
 //
 // Preconditions: off + n < 2^31 (checked by the host); the loop index is 64-bit so the strided
 // walk cannot overflow near the end of the range.
@@ -55,4 +62,44 @@ void reduce_sum(const __global float* src, const int off, const int n, const int
         const int o = outOff + get_group_id(0);
         out[o] = accumulate ? out[o] + scratch[0] : scratch[0];
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contiguous chunks, one per work-item (CPU devices)
+
+__kernel void reduce_sum_chunks(const __global float* src, const int off, const int n, const int chunk,
+                                const int squares, __global float* out, const int outOff,
+                                const int accumulate)
+{
+    const int g = get_global_id(0);
+    const long begin = (long) g * chunk;
+    if (g > 0 && begin >= n) {
+        return;   // work-item 0 always writes, so that an empty range still stores its zero sum
+    }
+    const int len = (int) min((long) chunk, n - begin);
+    const __global float* p = src + off + begin;
+    const int nv = len / 8;
+    float8 acc = (float8) 0.0f;
+    float s = 0.0f;
+    if (squares) {
+        for (int q = 0; q < nv; q++) {
+            const float8 v = vload8(q, p);
+            acc = fma(v, v, acc);
+        }
+        for (int i = nv * 8; i < len; i++) {
+            s = fma(p[i], p[i], s);
+        }
+    } else {
+        for (int q = 0; q < nv; q++) {
+            acc += vload8(q, p);
+        }
+        for (int i = nv * 8; i < len; i++) {
+            s += p[i];
+        }
+    }
+    const float4 h4 = acc.lo + acc.hi;
+    const float2 h2 = h4.lo + h4.hi;
+    s += h2.x + h2.y;
+    const int o = outOff + g;
+    out[o] = accumulate ? out[o] + s : s;
 }

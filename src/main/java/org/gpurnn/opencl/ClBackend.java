@@ -3,6 +3,8 @@ package org.gpurnn.opencl;
 import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_MEM_READ_WRITE;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
+import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
+import static org.jocl.CL.CL_QUEUE_PROPERTIES;
 import static org.jocl.CL.CL_TRUE;
 import static org.jocl.CL.clBuildProgram;
 import static org.jocl.CL.clCreateBuffer;
@@ -53,6 +55,7 @@ import org.jocl.Sizeof;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
@@ -69,6 +72,11 @@ import org.slf4j.LoggerFactory;
  * below 2^31 elements (checked, with the buffer's size, before each launch). Global sizes are rounded
  * up to the work-group size and the kernels ignore the extra work-items.
  *
+ * <p>Kernel variants are picked per device type: on CPU devices (a work-group is a loop run by one
+ * thread, so local memory and barriers only cost) the matmul, softmax, column-sum, reduction and LSTM
+ * kernels use forms without them, with vector arithmetic; elsewhere the work-group forms. With
+ * {@value ClProfiler#PROPERTY}=true every command is timed per kernel (see {@link ClProfiler}).
+ *
  * <p>Not thread-safe: one thread drives a backend (kernel objects are shared between launches).
  * Device buffers are released when their {@link ClBuf} is garbage-collected or the backend is closed.
  */
@@ -82,6 +90,23 @@ public final class ClBackend implements Backend {
     private static final String MATMUL_32 = "-DTS_M=32 -DTS_N=32 -DTS_K=16 -DWPT_M=2 -DWPT_N=2";
     /** Work-items per tiled work-group along each dimension: TS / WPT in both configurations. */
     private static final int MATMUL_RTS = 16;
+    /**
+     * Default register-blocked matmul tunables (-D options of matmul.cl): rows per work-item (nn, tn),
+     * floats per vector, vectors of columns per work-item (nn, tn), rows and columns per work-item (nt).
+     * The system property {@value #MATMUL_REG_PROPERTY} = "M,VW,NV,NT_M,NT_N" overrides them, for tuning.
+     */
+    private static final int[] MATMUL_REG_DEFAULTS = {8, 16, 1, 4, 4};
+    /** Source rows per work-item of transpose (-DTR_ROWS). */
+    private static final int TRANSPOSE_ROWS = 16;
+    /** Work-group width of transpose (columns); the source rows' lines are reused within a group. */
+    private static final int TRANSPOSE_COLS = 16;
+    /** Smallest K from which a tn product on a CPU device goes through transposed copies and nt. */
+    private static final int TN_TRANSPOSE_MIN_K = 64;
+    static final String MATMUL_REG_PROPERTY = "gpurnn.opencl.matmulReg";
+    /** Columns per work-item of the vector LSTM kernels: the default LSTM_VW of lstm_cell.cl. */
+    private static final int LSTM_VW = 8;
+    /** Smallest chunk of reduce_sum_chunks on CPU devices: enough work to outweigh a work-item's start. */
+    private static final int CPU_REDUCE_CHUNK = 4096;
     /** col_sum_acc work-group shape (COLSUM_WX, COLSUM_WY). */
     private static final int COLSUM_WX = 32;
     private static final int COLSUM_WY = 8;
@@ -90,8 +115,21 @@ public final class ClBackend implements Backend {
     private final cl_device_id device;
     private final cl_context context;
     private final cl_command_queue queue;
+    /** Per-kernel timing, or null (the default): see {@link ClProfiler}. */
+    private final ClProfiler profiler;
+    /** Profile label of the next launch instead of the kernel name; set only while profiling. */
+    private String nextLabel;
 
     private MatmulKernel matmulKernel;
+    /** Whether the device's work-groups are too small for the tiled matmul (then naive stands in). */
+    private final boolean maxWgTooSmallForTiles;
+    /** A CPU device: kernels without local memory or barriers are picked where there is a choice. */
+    private final boolean cpu;
+    private final String matmulRegOptions;
+    /** Rows of C per work-item of matmul_reg_*, columns per work-item of nn/tn (their smallest N) and nt. */
+    private final int regM, regN, regNtM, regNtN;
+    /** Scratch for transposed matmul operands, grown on demand (the queue is in order), or null. */
+    private ClBuf scratch;
     private final int wg;            // 1-D elementwise work-group size
     private final int reduceWg;      // REDUCE_WG, a power of two
     private final int reduceGroups;  // most first-stage reduce groups
@@ -130,15 +168,31 @@ public final class ClBackend implements Backend {
         this.reduceOptions = "-DREDUCE_WG=" + reduceWg;
         this.softmaxOptions = "-DSOFTMAX_WG=" + softmaxWg;
         this.pointwiseOptions = "-DCOLSUM_WX=" + COLSUM_WX + " -DCOLSUM_WY=" + COLSUM_WY;
-        if (maxWg < (long) MATMUL_RTS * MATMUL_RTS && matmulKernel != MatmulKernel.NAIVE) {
+        this.cpu = info.type() == ClDeviceInfo.Type.CPU;
+        this.maxWgTooSmallForTiles = maxWg < (long) MATMUL_RTS * MATMUL_RTS;
+        if (maxWgTooSmallForTiles && (matmulKernel == MatmulKernel.TILED_32 || matmulKernel == MatmulKernel.TILED_64)) {
             log.warn("{}: work-groups of at most {} work-items; using the naive matmul", info.name(), maxWg);
             this.matmulKernel = MatmulKernel.NAIVE;
         }
+        int[] reg = MATMUL_REG_DEFAULTS.clone();
+        String regProp = System.getProperty(MATMUL_REG_PROPERTY);
+        if (regProp != null && !regProp.isBlank()) {
+            String[] parts = regProp.split(",");
+            for (int i = 0; i < Math.min(parts.length, reg.length); i++) {
+                reg[i] = Integer.parseInt(parts[i].trim());
+            }
+        }
+        this.regM = reg[0];
+        this.regN = reg[1] * reg[2];
+        this.regNtM = reg[3];
+        this.regNtN = reg[4];
+        this.matmulRegOptions = "-DREG_M=" + reg[0] + " -DREG_VW=" + reg[1] + " -DREG_NV=" + reg[2]
+                + " -DREG_NT_M=" + reg[3] + " -DREG_NT_N=" + reg[4] + " -DTR_ROWS=" + TRANSPOSE_ROWS;
         cl_context ctx = null;
         cl_command_queue q = null;
         try {
             ctx = clCreateContext(null, 1, new cl_device_id[] {device}, null, null, null);
-            q = createQueue(ctx, device, info);
+            q = createQueue(ctx, device, info, ClProfiler.requested());
         } catch (CLException e) {
             if (ctx != null) {
                 clReleaseContext(ctx);
@@ -148,6 +202,7 @@ public final class ClBackend implements Backend {
         }
         this.context = ctx;
         this.queue = q;
+        this.profiler = ClProfiler.requested() ? new ClProfiler() : null;
         this.dummy = createMem(Sizeof.cl_float, "dummy buffer");
         live.put(nextId.getAndIncrement(), dummy);
         // Scratch whose contents never matter: no zero fill, so opening builds no program.
@@ -157,17 +212,23 @@ public final class ClBackend implements Backend {
         log.debug("opened {}", describe());
     }
 
-    /** An in-order queue without profiling, by the call the device's OpenCL version provides. */
-    private static cl_command_queue createQueue(cl_context ctx, cl_device_id device, ClDeviceInfo info) {
+    /** An in-order queue, profiling or not, by the call the device's OpenCL version provides. */
+    private static cl_command_queue createQueue(cl_context ctx, cl_device_id device, ClDeviceInfo info,
+                                                boolean profiling) {
+        long props = profiling ? CL_QUEUE_PROFILING_ENABLE : 0;
         if (openclMajor(info.openclVersion()) >= 2) {
-            return clCreateCommandQueueWithProperties(ctx, device, new cl_queue_properties(), null);
+            cl_queue_properties p = new cl_queue_properties();
+            if (profiling) {
+                p.addProperty(CL_QUEUE_PROPERTIES, props);
+            }
+            return clCreateCommandQueueWithProperties(ctx, device, p, null);
         }
-        return createQueue12(ctx, device);
+        return createQueue12(ctx, device, props);
     }
 
     @SuppressWarnings("deprecation")   // the only queue constructor an OpenCL 1.x platform has
-    private static cl_command_queue createQueue12(cl_context ctx, cl_device_id device) {
-        return clCreateCommandQueue(ctx, device, 0, null);
+    private static cl_command_queue createQueue12(cl_context ctx, cl_device_id device, long props) {
+        return clCreateCommandQueue(ctx, device, props, null);
     }
 
     /** 3 for "OpenCL 3.0 CUDA"; 1 when the string does not parse. */
@@ -257,6 +318,9 @@ public final class ClBackend implements Backend {
         } catch (CLException e) {
             throw new ClCallException("clEnqueueReadBuffer(download)", e.getStatus(), e);
         }
+        if (profiler != null) {
+            profiler.resolve(false);   // the blocking read drained the in-order queue
+        }
     }
 
     @Override
@@ -282,8 +346,12 @@ public final class ClBackend implements Backend {
             throw new IllegalArgumentException("opencl: copy ranges overlap");
         }
         try {
+            cl_event ev = profiler != null ? profiler.newEvent() : null;
             clEnqueueCopyBuffer(queue, s.mem, d.mem, srcOff * Sizeof.cl_float, dstOff * Sizeof.cl_float,
-                    n * Sizeof.cl_float, 0, null, null);
+                    n * Sizeof.cl_float, 0, null, ev);
+            if (ev != null) {
+                profiler.record("copy_buffer", ev);
+            }
         } catch (CLException e) {
             throw new ClCallException("clEnqueueCopyBuffer(copy)", e.getStatus(), e);
         }
@@ -339,13 +407,50 @@ public final class ClBackend implements Backend {
         }
         int acc = accumulate ? 1 : 0;
         MatmulKernel variant = matmulKernel;
+        String shape = profiler == null ? null
+                : " " + (transA ? "t" : "n") + (transB ? "t" : "n") + " " + M + "x" + N + "x" + K;
+        if (variant == MatmulKernel.AUTO && cpu) {
+            variant = MatmulKernel.REG;
+        }
+        if (variant == MatmulKernel.REG) {
+            // Preconditions of matmul_reg_* (see matmul.cl): no tt form, and nn/tn need N >= REG_N.
+            if (transA && transB) {
+                variant = MatmulKernel.AUTO;
+            } else if (transA && K >= TN_TRANSPOSE_MIN_K) {
+                // op(A) = A^T and op(B) = B, both stored (K, .): transpose both so rows run along k.
+                ClBuf tmp = scratch((long) K * (M + N));
+                transpose(K, M, a.mem, oa, tmp.mem, 0);
+                transpose(K, N, b.mem, ob, tmp.mem, M * K);
+                nextLabel = shape == null ? null : "matmul_reg via nt" + shape;
+                launch(kernel("matmul.cl", matmulRegOptions, "matmul_reg_nt"),
+                        new long[] {ceilDiv(N, regNtN), ceilDiv(M, regNtM)}, null,
+                        M, N, K, tmp.mem, 0, tmp.mem, M * K, c.mem, oc, acc);
+                return;
+            } else if (transB || N >= regN) {
+                nextLabel = shape == null ? null : "matmul_reg" + shape;
+                String name = "matmul_reg_" + (transA ? "t" : "n") + (transB ? "t" : "n");
+                long[] global = transB ? new long[] {ceilDiv(N, regNtN), ceilDiv(M, regNtM)}
+                        : new long[] {ceilDiv(N, regN), ceilDiv(M, regM)};
+                // TODO(matmul-cpu-local): the runtime picks the work-group; explicit shapes measured no
+                // better than noise on a shared 2-core machine, worth a sweep on a quiet many-core one.
+                launch(kernel("matmul.cl", matmulRegOptions, name), global, null,
+                        M, N, K, a.mem, oa, b.mem, ob, c.mem, oc, acc);
+                return;
+            } else {
+                variant = MatmulKernel.NAIVE;
+            }
+        }
         if (variant == MatmulKernel.AUTO) {
             // Large tiles reuse each loaded element more, but only pay off when there are enough of them
             // to occupy every compute unit.
             long tiles64 = ceilDiv(M, 64) * ceilDiv(N, 64);
             variant = tiles64 >= info.computeUnits() ? MatmulKernel.TILED_64 : MatmulKernel.TILED_32;
+            if (maxWgTooSmallForTiles) {
+                variant = MatmulKernel.NAIVE;
+            }
         }
         if (variant == MatmulKernel.NAIVE) {
+            nextLabel = shape == null ? null : "matmul_v1" + shape;
             launch(kernel("matmul.cl", "", "matmul_v1"), new long[] {N, M}, null,
                     transA ? 1 : 0, transB ? 1 : 0, M, N, K, a.mem, oa, b.mem, ob, c.mem, oc, acc);
             return;
@@ -355,8 +460,32 @@ public final class ClBackend implements Backend {
         String name = "matmul_tiled_" + (transA ? "t" : "n") + (transB ? "t" : "n");
         long[] global = {ceilDiv(N, tile) * MATMUL_RTS, ceilDiv(M, tile) * MATMUL_RTS};
         long[] local = {MATMUL_RTS, MATMUL_RTS};
+        nextLabel = shape == null ? null : name + (tile == 64 ? "/64" : "/32") + shape;
         launch(kernel("matmul.cl", options, name), global, local,
                 M, N, K, a.mem, oa, b.mem, ob, c.mem, oc, acc);
+    }
+
+    /** dst[dstOff ..] (cols, rows) = src[off ..] (rows, cols) transposed. */
+    private void transpose(int rows, int cols, cl_mem src, int off, cl_mem dst, int dstOff) {
+        // Groups of TRANSPOSE_COLS adjacent columns, which read the same source lines one after another.
+        launch(kernel("matmul.cl", matmulRegOptions, "transpose"),
+                new long[] {ceilDiv(cols, TRANSPOSE_COLS) * TRANSPOSE_COLS, ceilDiv(rows, TRANSPOSE_ROWS)},
+                new long[] {TRANSPOSE_COLS, 1}, rows, cols, src, off, dst, dstOff);
+    }
+
+    /** The scratch buffer, grown to at least n floats; its contents are undefined. */
+    private ClBuf scratch(long n) {
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("opencl: scratch of " + n + " elements is past what kernels index");
+        }
+        if (scratch == null || scratch.size() < n) {
+            // A released buffer lives on until the commands already queued on it are done.
+            cl_mem mem = createMem(n * Sizeof.cl_float, "matmul scratch");
+            ClBuf grown = new ClBuf(this, mem, n);
+            track(grown, mem);
+            scratch = grown;
+        }
+        return scratch;
     }
 
     @Override
@@ -381,6 +510,11 @@ public final class ClBackend implements Backend {
         if (rows == 0 || cols == 0) {
             return;
         }
+        if (cpu) {
+            launch1(kernel("pointwise.cl", pointwiseOptions, "col_sum_acc_cols"), ceilDiv(cols, 8),
+                    s.mem, o, rows, cols, d.mem, od);
+            return;
+        }
         launch(kernel("pointwise.cl", pointwiseOptions, "col_sum_acc"),
                 new long[] {ceilDiv(cols, COLSUM_WX) * COLSUM_WX, COLSUM_WY}, new long[] {COLSUM_WX, COLSUM_WY},
                 s.mem, o, rows, cols, d.mem, od);
@@ -392,9 +526,23 @@ public final class ClBackend implements Backend {
         ClBuf d = buf(dst);
         int o = range(s, off, n, "reduceSum source");
         int od = range(d, dstOff, 1, "reduceSum destination");
-        Kernel k = kernel("reduce.cl", reduceOptions, "reduce_sum");
         int acc = accumulate ? 1 : 0;
         int sq = squares ? 1 : 0;
+        if (cpu) {
+            // Contiguous chunks of at least CPU_REDUCE_CHUNK, a multiple of 8, one per work-item.
+            Kernel k = kernel("reduce.cl", reduceOptions, "reduce_sum_chunks");
+            long groups = Math.max(1, Math.min(reduceGroups, ceilDiv(n, CPU_REDUCE_CHUNK)));
+            int chunk = (int) Math.max(8, ceilDiv(ceilDiv(n, groups), 8) * 8);
+            groups = Math.max(1, ceilDiv(n, chunk));
+            if (groups == 1) {
+                launch(k, new long[] {1}, null, s.mem, o, (int) n, chunk, sq, d.mem, od, acc);
+                return;
+            }
+            launch(k, new long[] {groups}, null, s.mem, o, (int) n, chunk, sq, partials.mem, 0, 0);
+            launch(k, new long[] {1}, null, partials.mem, 0, (int) groups, (int) groups, 0, d.mem, od, acc);
+            return;
+        }
+        Kernel k = kernel("reduce.cl", reduceOptions, "reduce_sum");
         long groups = Math.max(1, Math.min(reduceGroups, ceilDiv(n, reduceWg)));
         long[] local = {reduceWg};
         if (groups == 1) {
@@ -464,8 +612,13 @@ public final class ClBackend implements Backend {
             case LSTM -> {
                 ClBuf c = buf(f.c());
                 range(c, t * states, 2 * states, "c[t..t+1]");
-                launch1(kernel("lstm_cell.cl", "", "lstm_forward"), states,
-                        t, B, H, xp.mem, hp.mem, h.mem, c.mem, act.mem);
+                if (cpu && H % LSTM_VW == 0) {
+                    launch1(kernel("lstm_cell.cl", "", "lstm_forward_vec"), states / LSTM_VW,
+                            t, B, H, xp.mem, hp.mem, h.mem, c.mem, act.mem);
+                } else {
+                    launch1(kernel("lstm_cell.cl", "", "lstm_forward"), states,
+                            t, B, H, xp.mem, hp.mem, h.mem, c.mem, act.mem);
+                }
             }
             case GRU -> launch1(kernel("gru_cell.cl", "", "gru_forward"), states,
                     t, B, H, xp.mem, hp.mem, h.mem, act.mem);
@@ -505,7 +658,8 @@ public final class ClBackend implements Backend {
                 ClBuf dc = buf(g.dc());
                 range(c, t * states, 2 * states, "c[t..t+1]");
                 range(dc, 0, states, "dc");
-                launch1(kernel("lstm_cell.cl", "", "lstm_backward"), states,
+                String name = cpu && H % LSTM_VW == 0 ? "lstm_backward_vec" : "lstm_backward";
+                launch1(kernel("lstm_cell.cl", "", name), name.endsWith("_vec") ? states / LSTM_VW : states,
                         t, B, H, c.mem, act.mem, dhOut.mem, dh.mem, dc.mem, dxp.mem, dhp.mem);
             }
             case GRU -> launch1(kernel("gru_cell.cl", "", "gru_backward"), states,
@@ -545,6 +699,11 @@ public final class ClBackend implements Backend {
             dmem = d.mem;
         }
         if (rows == 0) {
+            return;
+        }
+        if (cpu) {
+            launch1(kernel("softmax_xent.cl", softmaxOptions, "softmax_xent_rows"), rows,
+                    z.mem, oz, rows, V, y.ids, dmem, od, dlogits != null ? 1 : 0, gradScale, loss.mem, ol);
             return;
         }
         launch(kernel("softmax_xent.cl", softmaxOptions, "softmax_xent"),
@@ -642,6 +801,36 @@ public final class ClBackend implements Backend {
         } catch (CLException e) {
             throw new ClCallException("clFinish", e.getStatus(), e);
         }
+        if (profiler != null) {
+            profiler.resolve(false);
+        }
+    }
+
+    /** Whether this backend times its commands ({@value ClProfiler#PROPERTY}). */
+    public boolean profiling() {
+        return profiler != null;
+    }
+
+    /** Per-label device time of the commands so far, largest first; empty when not profiling. */
+    public List<ClProfiler.Row> profile() {
+        if (profiler == null) {
+            return List.of();
+        }
+        finish();
+        return profiler.rows();
+    }
+
+    /** {@link #profile()} as a printable table; empty when not profiling. */
+    public String profileReport() {
+        return profiler == null ? "" : ClProfiler.format(profile());
+    }
+
+    /** Forgets the times measured so far, e.g. after warm-up. */
+    public void resetProfile() {
+        if (profiler != null) {
+            finish();
+            profiler.reset();
+        }
     }
 
     @Override
@@ -649,11 +838,16 @@ public final class ClBackend implements Backend {
         if (closed) {
             return;
         }
-        closed = true;
         try {
             clFinish(queue);
+            if (profiler != null) {
+                profiler.resolve(false);
+                log.info("OpenCL profile of {}:\n{}", info.name(), ClProfiler.format(profiler.rows()));
+            }
         } catch (CLException e) {
             log.warn("clFinish on close failed: {}", ClCallException.statusName(e.getStatus()));
+        } finally {
+            closed = true;
         }
         for (Kernel k : kernels.values()) {
             clReleaseKernel(k.kernel());
@@ -808,7 +1002,14 @@ public final class ClBackend implements Backend {
             throw new ClCallException("clSetKernelArg(" + k.name() + ")", e.getStatus(), e);
         }
         try {
-            clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+            if (profiler == null) {
+                clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, null);
+            } else {
+                cl_event ev = profiler.newEvent();
+                clEnqueueNDRangeKernel(queue, kernel, global.length, null, global, local, 0, null, ev);
+                profiler.record(nextLabel != null ? nextLabel : k.name(), ev);
+                nextLabel = null;
+            }
         } catch (CLException e) {
             throw new ClCallException("clEnqueueNDRangeKernel(" + k.name() + ")", e.getStatus(), e);
         }

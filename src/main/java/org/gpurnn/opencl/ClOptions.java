@@ -15,21 +15,23 @@ import java.util.Locale;
 public record ClOptions(MatmulKernel matmul, int workGroup, int reduceWorkGroup, int reduceGroups,
                         int softmaxWorkGroup) {
 
-    /** System property that picks the matrix-product kernel: auto, naive, tiled64 or tiled32. */
+    /** System property that picks the matrix-product kernel: auto, naive, tiled64, tiled32 or reg. */
     public static final String MATMUL_PROPERTY = "gpurnn.opencl.matmul";
 
     /** The matrix-product kernels of kernels/matmul.cl. */
     public enum MatmulKernel {
-        /** The tiled kernel; 64x64 tiles when they fill the device, else 32x32. */
+        /** reg on CPU devices; elsewhere the tiled kernel, 64x64 tiles when they fill the device, else 32x32. */
         AUTO,
         /** matmul_v1, one work-item per output element: the slow reference variant. */
         NAIVE,
         /** Tiled, 64x64 tile per work-group, 4x4 outputs per work-item. */
         TILED_64,
         /** Tiled, 32x32 tile per work-group, 2x2 outputs per work-item. */
-        TILED_32;
+        TILED_32,
+        /** Register-blocked, no local memory (matmul_reg_*): the choice for CPU devices. */
+        REG;
 
-        /** Parses {@code auto|naive|tiled64|tiled32} (also with underscores), case-insensitively. */
+        /** Parses {@code auto|naive|tiled64|tiled32|reg} (also with underscores), case-insensitively. */
         public static MatmulKernel parse(String s) {
             String k = s.trim().toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
             for (MatmulKernel m : values()) {
@@ -38,7 +40,7 @@ public record ClOptions(MatmulKernel matmul, int workGroup, int reduceWorkGroup,
                 }
             }
             throw new IllegalArgumentException("unknown matmul kernel '" + s
-                    + "': expected one of auto, naive, tiled64, tiled32");
+                    + "': expected one of auto, naive, tiled64, tiled32, reg");
         }
     }
 

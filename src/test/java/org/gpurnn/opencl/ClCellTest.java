@@ -27,11 +27,33 @@ class ClCellTest {
         ClTestSupport.check(c);
     }
 
+    /**
+     * Widths that are multiples of every vector width, so that CPU devices run the vector forms of the
+     * cell kernels (the shared cases use widths that are not, which exercises the scalar fallback).
+     */
+    static List<OpChecks.Case> vectorWidthCases() {
+        List<OpChecks.Case> cs = new ArrayList<>();
+        for (CellType cell : CellType.values()) {
+            for (boolean backward : new boolean[] {false, true}) {
+                cs.add(OpChecks.cellCase(cell, backward, 3, 1, 3, 16));
+                cs.add(OpChecks.cellCase(cell, backward, 2, 0, 2, 64));
+            }
+        }
+        return cs;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("vectorWidthCases")
+    void vectorStepMatchesReference(OpChecks.Case c) {
+        ClTestSupport.check(c);
+    }
+
     static List<OpChecks.Case> bpttCases() {
         List<OpChecks.Case> cs = new ArrayList<>();
         for (CellType cell : CellType.values()) {
             cs.add(bptt(cell, 5, 3, 33));
             cs.add(bptt(cell, 1, 1, 7));
+            cs.add(bptt(cell, 4, 2, 32));
         }
         return cs;
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The three matmul kernels against the reference, and the tiled ones against matmul_v1. */
+/** The matmul kernels against the reference, the faster ones against matmul_v1, and the microbenchmark. */
 @Tag("opencl")
 class ClMatmulTest {
 
@@ -44,7 +44,7 @@ class ClMatmulTest {
         }
         List<Arguments> args = new ArrayList<>();
         for (MatmulKernel k : new MatmulKernel[] {MatmulKernel.NAIVE, MatmulKernel.TILED_32, MatmulKernel.TILED_64,
-                MatmulKernel.AUTO}) {
+                MatmulKernel.REG, MatmulKernel.AUTO}) {
             for (OpChecks.Case c : cases) {
                 args.add(Arguments.of(k, c));
             }
@@ -82,7 +82,24 @@ class ClMatmulTest {
         }
     }
 
-    /** The tiled kernels against matmul_v1 on a second context of the same device. */
+    /** The microbenchmark validates each variant before timing it and restores the backend's choice. */
+    @Test
+    void benchTableChecksAndTimesEachVariant() {
+        ClBackend be = ClTestSupport.backend();
+        List<ClBench.Shape> shapes = List.of(new ClBench.Shape("small nn", false, false, 5, 40, 9),
+                new ClBench.Shape("small tn", true, false, 17, 20, 70));
+        List<ClBench.MatmulRow> rows =
+                ClBench.matmulTable(be, shapes, List.of(MatmulKernel.NAIVE, MatmulKernel.REG), 1);
+        assertEquals(4, rows.size());
+        for (ClBench.MatmulRow r : rows) {
+            assertEquals("ok", r.check(), r.toString());
+            assertTrue(r.ms() > 0 && r.gflops() > 0, r.toString());
+        }
+        assertEquals(MatmulKernel.AUTO, be.matmulKernel());
+        assertTrue(ClBench.format(rows).contains("small tn"));
+    }
+
+    /** The tiled and register-blocked kernels against matmul_v1 on a second context of the same device. */
     @Test
     void tiledMatchesNaive() {
         ClBackend be = ClTestSupport.backend();
@@ -90,7 +107,7 @@ class ClMatmulTest {
             naive = ClDevices.open(be.device().index(), ClOptions.defaults().withMatmul(MatmulKernel.NAIVE));
         }
         List<String> failures = new ArrayList<>();
-        for (MatmulKernel k : new MatmulKernel[] {MatmulKernel.TILED_32, MatmulKernel.TILED_64}) {
+        for (MatmulKernel k : new MatmulKernel[] {MatmulKernel.TILED_32, MatmulKernel.TILED_64, MatmulKernel.REG}) {
             be.setMatmulKernel(k);
             for (int[] s : EXTRA) {
                 for (int v = 0; v < 4; v++) {
