@@ -35,14 +35,14 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--cell", paramLabel = "CELL", defaultValue = "rnn",
+    @Option(names = "--cell", paramLabel = "CELL", defaultValue = "lstm",
             description = "Recurrent cell: rnn, gru, mgu or lstm (default: ${DEFAULT-VALUE}).")
     String cell;
 
-    @Option(names = "--hidden", paramLabel = "H", defaultValue = "128", description = "Hidden size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", paramLabel = "H", defaultValue = "256", description = "Hidden size (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--layers", paramLabel = "L", defaultValue = "1", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "L", defaultValue = "2", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
     @Option(names = "--head-layers", paramLabel = "K", defaultValue = "0",
