@@ -16,6 +16,8 @@ import org.gpurnn.model.ModelConfig;
 import org.gpurnn.model.Network;
 import org.gpurnn.model.TrainConfig;
 import org.gpurnn.model.Trainer;
+import org.gpurnn.opencl.ClBackend;
+import org.gpurnn.opencl.ClProfiler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,6 +54,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a line.")
     boolean json;
 
+    @Option(names = "--profile",
+            description = "On an OpenCL device, also print the device time of each kernel over the timed steps.")
+    boolean profile;
+
     @Override
     public Integer call() {
         Options.positive("--hidden", hidden);
@@ -67,6 +73,9 @@ public final class BenchCommand implements Callable<Integer> {
         ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, 0, 0f);
         TrainConfig tc = new TrainConfig(batch, seq, 2e-3f, 5f, Optimizer.ADAM, 1, steps + warmup, 0, 0, 1, 0, 1,
                 Path.of("unused"));
+        if (profile) {
+            System.setProperty(ClProfiler.PROPERTY, "true");
+        }
         try (Backend backend = BackendChoice.open(device.value())) {
             Trainer trainer = new Trainer(backend, model, tc, corpus);
             Network net = trainer.network();
@@ -75,6 +84,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             net.scalar(Network.TRAIN_LOSS);  // waits for the queue to drain
             net.resetScalar(Network.TRAIN_LOSS);
+            if (backend instanceof ClBackend cl) {
+                cl.resetProfile();
+            }
             long t0 = System.nanoTime();
             for (int k = 0; k < steps; k++) {
                 trainer.step();
@@ -101,6 +113,9 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "%s | %s %dx%d B=%d T=%d | params %d | %d steps | %.1f ms/step | "
                                 + "%.0f chars/s | train loss %.4f%n", backend.describe(), cellType.id(), layers,
                         hidden, batch, seq, net.layout().size(), steps, seconds * 1000 / steps, charsPerS, loss);
+            }
+            if (profile && backend instanceof ClBackend cl) {
+                System.out.print(cl.profileReport());
             }
         }
         return 0;
