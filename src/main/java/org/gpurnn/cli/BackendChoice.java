@@ -33,8 +33,9 @@ final class BackendChoice {
                 log.warn("device   cpu: no OpenCL device to use ({}); falling back to the plain-Java backend", oneLine(why));
                 return new CpuBackend();
             }
+            Backend b = ClDevices.open(choice.get().device().index());
             log.info("device   {} ({})", choice.get().device().index(), choice.get().reason());
-            return ClDevices.open(choice.get().device().index());
+            return b;
         }
         int index;
         try {
@@ -43,8 +44,9 @@ final class BackendChoice {
             throw new Main.UserException("--device must be an index from 'gpurnn devices', 'cpu' or 'auto'; got '"
                     + device + "'");
         }
+        Backend b = ClDevices.open(index);
         log.info("device   {} (--device {})", index, index);
-        return ClDevices.open(index);
+        return b;
     }
 
     private static String oneLine(String s) {

@@ -41,7 +41,7 @@ public final class CheckCommand implements Callable<Integer> {
             }
             Backend ref = new CpuBackend(CpuBackend.Precision.FLOAT);
             System.out.println("checking " + dut.describe() + " against " + ref.describe());
-            System.out.printf(Locale.ROOT, "%-44s %-34s %10s %10s  %s%n", "op", "shape", "max abs", "max rel", "result");
+            System.out.printf(Locale.ROOT, "%-40s %-48s %10s %10s  %s%n", "op", "shape", "max abs", "max rel", "result");
             int failed = 0, total = 0;
             for (OpChecks.OpResult r : OpChecks.runAll(ref, dut, seed)) {
                 total++;
@@ -72,7 +72,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     private static void print(String op, String shape, double abs, double rel, boolean pass, String detail) {
-        System.out.printf(Locale.ROOT, "%-44s %-34s %10.2e %10.2e  %s%n", op, shape, abs, rel,
+        System.out.printf(Locale.ROOT, "%-40s %-48s %10.2e %10.2e  %s%n", op, shape, abs, rel,
                 pass ? "ok" : "FAIL " + detail);
     }
 }

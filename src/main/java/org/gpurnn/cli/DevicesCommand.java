@@ -24,7 +24,7 @@ public final class DevicesCommand implements Callable<Integer> {
         } catch (OpenClUnavailableException e) {
             System.out.println("no OpenCL devices: " + e.getMessage());
         }
-        System.out.println("cpu   plain-Java reference backend, " + Runtime.getRuntime().availableProcessors()
+        System.out.println("cpu  CPU   plain-Java reference backend, " + Runtime.getRuntime().availableProcessors()
                 + " threads");
         return 0;
     }

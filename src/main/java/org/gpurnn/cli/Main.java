@@ -23,9 +23,14 @@ public final class Main implements Runnable {
     /** Exit status when a check fails or training diverges. */
     public static final int EXIT_FAILED = 1;
 
+    @picocli.CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        new CommandLine(this).usage(System.err);
+        // No command given: show what there is, and fail, since nothing was done.
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     public static void main(String[] args) {
@@ -43,8 +48,27 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler(Main::handleParameter);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("error: out of memory (the Java heap holds at most "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); give Java more, e.g. "
+                    + "GPURNN_JAVA_OPTS=-Xmx8g bin/gpurnn ..., or use a smaller text, --batch or --hidden");
+            err.flush();
+            return EXIT_FAILED;
+        }
+    }
+
+    /** A bad command line: the reason on one line and where to find the options, not the whole usage. */
+    private static int handleParameter(CommandLine.ParameterException e, String[] args) {
+        CommandLine cl = e.getCommandLine();
+        PrintWriter err = cl.getErr();
+        err.println("error: " + e.getMessage());
+        err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
+        err.flush();
+        return EXIT_USAGE;
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

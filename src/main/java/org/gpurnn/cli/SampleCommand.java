@@ -48,6 +48,13 @@ public final class SampleCommand implements Callable<Integer> {
             throw new Main.UserException("--temperature must be a number >= 0, got " + temperature);
         }
         Snapshot snap = Snapshot.read(checkpoint);
+        if (!prime.isEmpty()) {
+            try {
+                snap.vocab().encode(prime);
+            } catch (org.gpurnn.data.DataException e) {
+                throw new Main.UserException("--prime: " + e.getMessage());
+            }
+        }
         try (Backend backend = BackendChoice.open(device.value());
              Sampler sampler = new Sampler(backend, snap)) {
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
@@ -58,6 +65,9 @@ public final class SampleCommand implements Callable<Integer> {
                         out.write(Character.toChars(cp));
                         if (cp == '\n') {
                             out.flush();
+                            if (System.out.checkError()) {
+                                throw new ReaderGone();  // e.g. piped into head, which has exited
+                            }
                         }
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
@@ -65,10 +75,19 @@ public final class SampleCommand implements Callable<Integer> {
                 });
                 out.write('\n');
                 out.flush();
+            } catch (ReaderGone e) {
+                return 0;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         return 0;
+    }
+
+    /** Standard output was closed by its reader: stop generating. */
+    private static final class ReaderGone extends RuntimeException {
+        ReaderGone() {
+            super(null, null, false, false);
+        }
     }
 }

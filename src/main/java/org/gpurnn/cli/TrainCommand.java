@@ -67,8 +67,9 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     float clip;
 
     @Option(names = "--optimizer", paramLabel = "OPT", defaultValue = "adam",
-            description = "adam, sgd or adagrad (default: ${DEFAULT-VALUE}).")
-    Optimizer optimizer;
+            description = "adam, sgd or adagrad (default: ${DEFAULT-VALUE}). The default --lr suits Adam; "
+                    + "SGD needs a much larger one, e.g. 0.1 to 1.")
+    String optimizer;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1234", description = "Seed for weights and dropout (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -89,12 +90,16 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             description = "Validate and checkpoint every N steps; 0 = only at the end (default: ${DEFAULT-VALUE}).")
     int evalEvery;
 
-    @Option(names = "--val-batches", paramLabel = "N", defaultValue = "0",
-            description = "Validation batches per evaluation; 0 = the whole validation split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--val-batches", paramLabel = "N", defaultValue = "100",
+            description = "At most N validation batches per evaluation, from the start of the validation split; "
+                    + "0 = all of it (default: ${DEFAULT-VALUE}, which covers tiny Shakespeare's whole split).")
     int valBatches;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "checkpoints", description = "Checkpoint folder (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the checkpoints of an earlier run in --out.")
+    boolean overwrite;
 
     /** Default stop when none of --steps, --epochs, --minutes is given. */
     static final long DEFAULT_STEPS = 2000;
@@ -133,18 +138,28 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         } catch (IllegalArgumentException e) {
             throw new Main.UserException("--cell: " + e.getMessage());
         }
+        Optimizer opt = switch (optimizer.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "adam" -> Optimizer.ADAM;
+            case "sgd" -> Optimizer.SGD;
+            case "adagrad" -> Optimizer.ADAGRAD;
+            default -> throw new Main.UserException("--optimizer must be adam, sgd or adagrad; got '" + optimizer + "'");
+        };
         long maxSteps = steps == null && epochs == null && minutes == null ? DEFAULT_STEPS : (steps == null ? 0 : steps);
 
         Path file = data != null ? data : DataFiles.defaultCorpus(Path.of("data"));
         Corpus corpus = Corpus.read(file);
         ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, headLayers, dropout);
-        TrainConfig tc = new TrainConfig(batch, seq, lr, clip, optimizer, seed, maxSteps,
+        TrainConfig tc = new TrainConfig(batch, seq, lr, clip, opt, seed, maxSteps,
                 epochs == null ? 0 : epochs, minutes == null ? 0 : minutes, logEvery, evalEvery, valBatches, out);
 
-        try (Backend backend = BackendChoice.open(device.value())) {
+        try (OutputFolder folder = OutputFolder.claim(out, overwrite);
+             Backend backend = BackendChoice.open(device.value())) {
             Trainer trainer = new Trainer(backend, model, tc, corpus);
             CountDownLatch done = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
+                if (done.getCount() == 0) {
+                    return;  // training is over; the JVM is exiting for another reason
+                }
                 log.warn("interrupt: finishing the current step, then saving");
                 trainer.requestStop();
                 try {
@@ -159,17 +174,19 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                 r = trainer.run();
             } finally {
                 done.countDown();
-            }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is already exiting (Ctrl-C): the hook is running and will return now.
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // The JVM is already exiting (Ctrl-C): the hook is running and returns now.
+                }
             }
             switch (r.outcome()) {
                 case DIVERGED -> {
                     return Main.EXIT_FAILED;
                 }
-                case INTERRUPTED -> log.info("saved {}", r.latest());
+                case INTERRUPTED -> {
+                    // Trainer.run said what it saved.
+                }
                 case FINISHED -> log.info("done: {} steps | val loss {} -> {} (best {}) | checkpoints {} and {}",
                         r.steps(), fmt(r.firstValLoss()), fmt(r.lastValLoss()), fmt(r.bestValLoss()),
                         r.latest(), r.best());

@@ -164,14 +164,15 @@ public final class Checkpoint {
     }
 
     /**
-     * Writes the checkpoint to {@code path.tmp} and then renames that over {@code path}, so {@code path} is
+     * Writes the checkpoint to {@code path.PID.tmp} and then renames that over {@code path}, so {@code path} is
      * always either the old file or the complete new one. Creates missing parent directories.
      *
      * @param path where to write
      * @throws CheckpointException naming the path if anything fails; a partial {@code .tmp} file is removed
      */
     public void write(Path path) {
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        // One temporary name per process, so that two writers never share a half-written file.
+        Path tmp = path.resolveSibling(path.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
         boolean tmpCreated = false;
         try {
             Path parent = path.toAbsolutePath().getParent();

@@ -99,7 +99,15 @@ public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<flo
                             + java.util.Arrays.toString(e.shape())
                             + "\nHINT: the file is damaged or was edited; use another checkpoint");
                 }
-                System.arraycopy(t.data(), 0, params, (int) e.offset(), t.data().length);
+                float[] v = t.data();
+                for (int k = 0; k < v.length; k++) {
+                    if (!Float.isFinite(v[k])) {
+                        throw new CheckpointException(path + ": tensor " + e.name() + " holds " + v[k] + " at index "
+                                + k + "\nHINT: the model diverged before it was saved, or the file is damaged; "
+                                + "use an earlier checkpoint");
+                    }
+                }
+                System.arraycopy(v, 0, params, (int) e.offset(), v.length);
             }
             List<float[]> opt = new ArrayList<>();
             for (Checkpoint.Tensor t : ck.tensors()) {

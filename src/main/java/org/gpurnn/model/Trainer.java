@@ -57,7 +57,11 @@ public final class Trainer {
         this.model = model;
         this.cfg = cfg;
         this.corpus = corpus;
-        this.train = new BatchLoader(corpus.train(), cfg.batchSize(), cfg.seqLen());
+        try {
+            this.train = new BatchLoader(corpus.train(), cfg.batchSize(), cfg.seqLen());
+        } catch (DataException e) {
+            throw new DataException("training split (first 90% of the text): " + e.getMessage());
+        }
         // Fail now, not at the first evaluation, when the validation split is too short.
         try {
             new BatchLoader(corpus.val(), cfg.batchSize(), cfg.seqLen());
@@ -129,7 +133,10 @@ public final class Trainer {
             long byEpochs = (long) cfg.epochs() * train.batchesPerEpoch();
             maxSteps = maxSteps == 0 ? byEpochs : Math.min(maxSteps, byEpochs);
         }
-        long deadline = cfg.minutes() > 0 ? System.nanoTime() + (long) (cfg.minutes() * 60e9) : Long.MAX_VALUE;
+        // Beyond a century there is no deadline; this also keeps nanoTime() + limit from overflowing.
+        double limitNanos = cfg.minutes() * 60e9;
+        long start = System.nanoTime();
+        boolean timed = cfg.minutes() > 0 && limitNanos < 3e18;
         logStart(maxSteps);
         if (train.batchesPerEpoch() < 50) {
             log.warn("the training split gives only {} batches per epoch; the model will see little variety "
@@ -146,7 +153,8 @@ public final class Trainer {
         Outcome outcome = Outcome.FINISHED;
         net.resetScalar(Network.TRAIN_LOSS);
 
-        while (step < (maxSteps == 0 ? Long.MAX_VALUE : maxSteps) && System.nanoTime() < deadline) {
+        while (step < (maxSteps == 0 ? Long.MAX_VALUE : maxSteps)
+                && !(timed && System.nanoTime() - start >= (long) limitNanos)) {
             if (stopRequested) {
                 outcome = Outcome.INTERRUPTED;
                 break;
@@ -155,23 +163,13 @@ public final class Trainer {
             sinceLog++;
             boolean last = step == maxSteps;
             if (step % cfg.logEvery() == 0 || last || step == 1) {
-                float loss = net.scalar(Network.TRAIN_LOSS) / ((float) sinceLog * x.length);
-                float norm = net.gradNorm();
-                net.resetScalar(Network.TRAIN_LOSS);
-                long now = System.nanoTime();
-                double ms = (now - intervalStart) / 1e6 / sinceLog;
-                lastTrain = loss;
+                lastTrain = logStep(maxSteps, sinceLog, intervalStart);
                 if (Float.isNaN(firstTrain)) {
-                    firstTrain = loss;
+                    firstTrain = lastTrain;
                 }
-                log.info(String.format(Locale.ROOT,
-                        "step %d/%s | epoch %.2f | loss %.4f | gnorm %.2f (clip %s) | lr %.1e | %.1f ms | %s char/s",
-                        step, maxSteps == 0 ? "?" : Long.toString(maxSteps), train.epochProgress(), loss, norm,
-                        cfg.clip() > 0 ? String.format(Locale.ROOT, "%.1f", cfg.clip()) : "off", cfg.lr(), ms,
-                        step == 1 ? "-" : human(x.length * 1000.0 / ms)));
-                if (!Float.isFinite(loss) || loss > 3 * firstTrain) {
+                if (!Float.isFinite(lastTrain) || lastTrain > 3 * firstTrain) {
                     log.error("training diverged at step {}: loss {} (first {}); nothing more is saved. "
-                            + "HINT: lower --lr or --clip", step, loss, firstTrain);
+                            + "HINT: lower --lr or --clip", step, lastTrain, firstTrain);
                     outcome = Outcome.DIVERGED;
                     break;
                 }
@@ -182,13 +180,33 @@ public final class Trainer {
                 lastVal = evaluateAndSave(latest, best, lastTrain);
             }
         }
+        if (sinceLog > 0 && outcome != Outcome.DIVERGED) {
+            // Stopped by the clock or an interrupt between log lines: report the last steps too.
+            lastTrain = logStep(maxSteps, sinceLog, intervalStart);
+        }
         if (outcome == Outcome.FINISHED) {
             lastVal = evaluateAndSave(latest, best, lastTrain);
+        } else if (outcome == Outcome.INTERRUPTED && step == 0) {
+            log.info("interrupted before the first step: nothing saved");
         } else if (outcome == Outcome.INTERRUPTED) {
             snapshot(Float.NaN, lastTrain).write(latest);
-            log.info("interrupted at step {}: saved {} (no validation pass)", step, latest);
+            log.info("interrupted at step {}: saved {} without a validation pass", step, latest);
         }
         return new Result(outcome, step, firstVal, lastVal, bestVal, lastTrain, latest, best);
+    }
+
+    /** Logs one step line for the {@code steps} steps since {@code since}; returns their mean loss. */
+    private float logStep(long maxSteps, long steps, long since) {
+        float loss = net.scalar(Network.TRAIN_LOSS) / ((float) steps * x.length);
+        float norm = net.gradNorm();
+        net.resetScalar(Network.TRAIN_LOSS);
+        double ms = (System.nanoTime() - since) / 1e6 / steps;
+        log.info(String.format(Locale.ROOT,
+                "step %d/%s | epoch %.2f | loss %.4f | gnorm %.2f (clip %s) | lr %.1e | %.1f ms | %s char/s",
+                step, maxSteps == 0 ? "?" : Long.toString(maxSteps), train.epochProgress(), loss, norm,
+                cfg.clip() > 0 ? String.format(Locale.ROOT, "%.1f", cfg.clip()) : "off", cfg.lr(), ms,
+                step == 1 ? "-" : human(x.length * 1000.0 / ms)));
+        return loss;
     }
 
     private float evaluateAndSave(Path latest, Path best, float trainLoss) {
@@ -220,9 +238,9 @@ public final class Trainer {
         t.addProperty("step", step);
         t.addProperty("epoch", train.epochProgress());
         t.addProperty("batches_served", train.batchesServed());
-        t.addProperty("train_loss", trainLoss);
-        t.addProperty("val_loss", valLoss);
-        t.addProperty("best_val_loss", bestVal);
+        addFinite(t, "train_loss", trainLoss);
+        addFinite(t, "val_loss", valLoss);
+        addFinite(t, "best_val_loss", bestVal);
         t.addProperty("best_step", bestStep);
         t.addProperty("optimizer", cfg.optimizer().name().toLowerCase(Locale.ROOT));
         t.addProperty("lr", cfg.lr());
@@ -233,6 +251,15 @@ public final class Trainer {
         t.addProperty("data", corpus.source());
         t.addProperty("backend", be.describe());
         return new Snapshot(model, corpus.vocab(), net.getParams(), opt, t);
+    }
+
+    /** JSON has no NaN or infinity: an unknown loss is written as null. */
+    private static void addFinite(JsonObject o, String key, float v) {
+        if (Float.isFinite(v)) {
+            o.addProperty(key, v);
+        } else {
+            o.add(key, com.google.gson.JsonNull.INSTANCE);
+        }
     }
 
     private void logStart(long maxSteps) {

@@ -93,10 +93,40 @@ class CliErrorsTest {
     }
 
     @Test
-    void unknownOptionShowsUsage() {
+    void unknownOptionIsOneLineNotTheWholeUsage() {
         Run r = run("train", "--hiddne", "5");
-        assertEquals(2, r.status());
-        assertTrue(r.err().contains("--hiddne"), r.err());
+        assertUserError(r, "--hiddne", "gpurnn train --help");
+        assertTrue(r.err().lines().count() <= 3, r.err());
+        assertUserError(run("train", "--lr", "nan"), "--lr");
+        assertUserError(run("train", "--optimizer", "rmsprop"), "adam, sgd or adagrad");
+    }
+
+    @Test
+    void noCommandIsAnError() {
+        assertEquals(Main.EXIT_USAGE, run().status());
+    }
+
+    @Test
+    void badOutputFolderIsFoundBeforeTraining() throws IOException {
+        Path f = text("t.txt", "hello world\n".repeat(100));
+        Path file = text("afile", "x");
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--out", file.toString()),
+                "is a file, not a folder");
+    }
+
+    @Test
+    void anEarlierRunsCheckpointsAreNotReplacedUnlessAskedTo() throws IOException {
+        Path f = text("t.txt", "the cat sat on the mat.\n".repeat(100));
+        Path out = dir.resolve("ck");
+        String[] args = {"train", "--device", "cpu", "--data", f.toString(), "--cell", "rnn", "--hidden", "8",
+            "--layers", "1", "--batch", "2", "--seq", "8", "--steps", "3", "--out", out.toString()};
+        assertEquals(0, run(args).status());
+        byte[] before = Files.readAllBytes(out.resolve("best.safetensors"));
+        assertUserError(run(args), "--overwrite");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(out.resolve("best.safetensors"))));
+        String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+        again[args.length] = "--overwrite";
+        assertEquals(0, run(again).status());
     }
 
     @Test

@@ -1,0 +1,96 @@
+package org.gpurnn.cli;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The checkpoint folder of a training run, checked before any work is done: it is a folder (made if
+ * missing), it is writable, no other run is writing to it (a lock held for the whole run), and it
+ * holds no checkpoints of an earlier run unless they may be replaced.
+ */
+final class OutputFolder implements AutoCloseable {
+
+    static final String LOCK = ".gpurnn-train.lock";
+    static final List<String> CHECKPOINTS = List.of("latest.safetensors", "best.safetensors");
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private OutputFolder(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    static OutputFolder claim(Path dir, boolean overwrite) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new Main.UserException("--out " + dir + " is a file, not a folder; pass a folder for the checkpoints");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new Main.UserException("--out " + dir + ": cannot create the folder (" + reason(e)
+                    + "); pass a folder you can write to");
+        }
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new Main.UserException("--out " + dir + " is not writable (" + reason(e)
+                    + "); pass a folder you can write to");
+        }
+        FileLock lk;
+        try {
+            lk = ch.tryLock();
+        } catch (IOException | OverlappingFileLockException e) {
+            lk = null;
+        }
+        if (lk == null) {
+            closeQuietly(ch);
+            throw new Main.UserException("another gpurnn train is writing to " + dir + "; pass another --out");
+        }
+        List<String> existing = new ArrayList<>();
+        for (String name : CHECKPOINTS) {
+            if (Files.exists(dir.resolve(name))) {
+                existing.add(name);
+            }
+        }
+        if (!existing.isEmpty() && !overwrite) {
+            OutputFolder f = new OutputFolder(ch, lk);
+            f.close();
+            throw new Main.UserException(dir + " already holds " + String.join(" and ", existing)
+                    + " from an earlier run; pass --overwrite to replace them, or another --out");
+        }
+        return new OutputFolder(ch, lk);
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");
+        return m == null ? kind.toLowerCase(java.util.Locale.ROOT) : kind.toLowerCase(java.util.Locale.ROOT) + ": " + m;
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // Nothing more to do with a lock file we could not use.
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // Closing the channel below releases it too.
+        }
+        closeQuietly(channel);
+    }
+}
