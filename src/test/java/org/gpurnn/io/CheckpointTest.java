@@ -180,13 +180,14 @@ class CheckpointTest {
         Path p = written();
         byte[] before = Files.readAllBytes(p);
         // A directory where the temporary file goes makes the write fail before the rename.
-        Files.createDirectory(dir.resolve("ck.safetensors.tmp"));
+        Path tmp = dir.resolve("ck.safetensors." + ProcessHandle.current().pid() + ".tmp");
+        Files.createDirectory(tmp);
         CheckpointException e = assertThrows(CheckpointException.class,
                 () -> new Checkpoint(Map.of(), List.of()).write(p));
         assertTrue(e.getMessage().contains(p.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("\nHINT: "), e.getMessage());
         assertArrayEquals(before, Files.readAllBytes(p));
-        assertTrue(Files.isDirectory(dir.resolve("ck.safetensors.tmp")), "not ours to delete");
+        assertTrue(Files.isDirectory(tmp), "not ours to delete");
     }
 
     @Test
