@@ -35,7 +35,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--cell", paramLabel = "CELL", defaultValue = "gru",
+    @Option(names = "--cell", paramLabel = "CELL", defaultValue = "lstm",
             description = "Recurrent cell: rnn, gru, mgu or lstm (default: ${DEFAULT-VALUE}).")
     String cell;
 
