@@ -27,8 +27,8 @@ public record TrainConfig(int batchSize, int seqLen, float lr, float clip, Optim
 
     public static final float ADAM_BETA1 = 0.9f;
     public static final float ADAM_BETA2 = 0.999f;
-    public static final float ADAM_EPS = 1e-8f;
-    public static final float ADAGRAD_EPS = 1e-8f;
+    /** Added to the denominator of Adam and Adagrad. */
+    public static final float EPS = 1e-8f;
 
     public TrainConfig {
         if (batchSize < 1 || seqLen < 1) {
