@@ -13,25 +13,34 @@ import java.util.List;
 /**
  * The checkpoint folder of a training run, checked before any work is done: it is a folder (made if
  * missing), it is writable, no other run is writing to it (a lock held for the whole run), and it
- * holds no checkpoints of an earlier run unless they may be replaced.
+ * holds no checkpoints of an earlier run unless they may be replaced. Closing it removes the lock file,
+ * and the folder too when this run made it and left nothing in it.
  */
 final class OutputFolder implements AutoCloseable {
 
     static final String LOCK = ".gpurnn-train.lock";
     static final List<String> CHECKPOINTS = List.of("latest.safetensors", "best.safetensors");
 
+    private final Path dir;
+    private final boolean created;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private OutputFolder(FileChannel channel, FileLock lock) {
+    private OutputFolder(Path dir, boolean created, FileChannel channel, FileLock lock) {
+        this.dir = dir;
+        this.created = created;
         this.channel = channel;
         this.lock = lock;
     }
 
     static OutputFolder claim(Path dir, boolean overwrite) {
+        if (dir.toString().isBlank()) {
+            throw new Main.UserException("--out is empty; pass a folder for the checkpoints, e.g. --out checkpoints");
+        }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new Main.UserException("--out " + dir + " is a file, not a folder; pass a folder for the checkpoints");
         }
+        boolean created = !Files.exists(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -61,13 +70,14 @@ final class OutputFolder implements AutoCloseable {
                 existing.add(name);
             }
         }
+        OutputFolder folder = new OutputFolder(dir, created, ch, lk);
         if (!existing.isEmpty() && !overwrite) {
-            OutputFolder f = new OutputFolder(ch, lk);
-            f.close();
+            folder.close();
             throw new Main.UserException(dir + " already holds " + String.join(" and ", existing)
-                    + " from an earlier run; pass --overwrite to replace them, or another --out");
+                    + " from an earlier run; pass --overwrite to replace " + (existing.size() == 1 ? "it" : "them")
+                    + ", or another --out");
         }
-        return new OutputFolder(ch, lk);
+        return folder;
     }
 
     private static String reason(IOException e) {
@@ -86,11 +96,24 @@ final class OutputFolder implements AutoCloseable {
 
     @Override
     public void close() {
+        // Delete before releasing: a run that starts meanwhile cannot lock the file while we hold it.
+        try {
+            Files.deleteIfExists(dir.resolve(LOCK));
+        } catch (IOException ignored) {
+            // A lock file left behind is harmless: the next run locks it again.
+        }
         try {
             lock.release();
         } catch (IOException ignored) {
             // Closing the channel below releases it too.
         }
         closeQuietly(channel);
+        if (created) {
+            try {
+                Files.deleteIfExists(dir);  // only succeeds when the folder is empty
+            } catch (IOException ignored) {
+                // Not empty: it holds what this run saved.
+            }
+        }
     }
 }

@@ -51,6 +51,9 @@ public final class Trainer {
     private long step;             // updates done
     private float bestVal = Float.POSITIVE_INFINITY;
     private long bestStep = -1;
+    private boolean bestSaved;     // whether this run has written best.safetensors yet
+    private long valStep = -1;     // the step of the last validation, and its loss
+    private float valLoss = Float.NaN;
 
     public Trainer(Backend backend, ModelConfig model, TrainConfig cfg, Corpus corpus) {
         this.be = backend;
@@ -81,6 +84,11 @@ public final class Trainer {
         return net;
     }
 
+    /** Updates done so far. */
+    public long steps() {
+        return step;
+    }
+
     /** Asks the loop to stop after the current step, save, and return (Ctrl-C). */
     public void requestStop() {
         stopRequested = true;
@@ -105,7 +113,10 @@ public final class Trainer {
         net.carryState();
     }
 
-    /** Mean cross-entropy (nats/char) over the validation split, from a zero state; training state is kept. */
+    /**
+     * Mean cross-entropy (nats/char) over the validation split, from a zero state; training state is kept.
+     * NaN when a stop was requested before the pass was complete.
+     */
     public float validate() {
         BatchLoader val = new BatchLoader(corpus.val(), cfg.batchSize(), cfg.seqLen());
         int batches = cfg.valBatches() == 0 ? val.batchesPerEpoch() : Math.min(cfg.valBatches(), val.batchesPerEpoch());
@@ -113,6 +124,10 @@ public final class Trainer {
         net.resetState();
         net.resetScalar(Network.EVAL_LOSS);
         for (int k = 0; k < batches; k++) {
+            if (stopRequested) {
+                net.restoreState();
+                return Float.NaN;
+            }
             val.next(x, y);
             net.setBatch(x, y);
             net.forward(false, 0, Network.EVAL_LOSS);
@@ -146,8 +161,12 @@ public final class Trainer {
         Path latest = cfg.outDir().resolve("latest.safetensors");
         Path best = cfg.outDir().resolve("best.safetensors");
         float firstVal = validate();
-        log.info(String.format(Locale.ROOT, "val  step %d | loss %.4f | bpc %.3f (untrained; ln V = %.4f)",
-                0, firstVal, firstVal / Math.log(2), Math.log(model.vocab())));
+        if (!stopRequested) {
+            valStep = 0;
+            valLoss = firstVal;
+            log.info(String.format(Locale.ROOT, "val  step %d | loss %.4f | bpc %.3f (untrained; ln V = %.4f)",
+                    0, firstVal, firstVal / Math.log(2), Math.log(model.vocab())));
+        }
         float lastVal = firstVal, lastTrain = Float.NaN, firstTrain = Float.NaN;
         long intervalStart = System.nanoTime(), sinceLog = 0;
         Outcome outcome = Outcome.FINISHED;
@@ -168,8 +187,10 @@ public final class Trainer {
                     firstTrain = lastTrain;
                 }
                 if (!Float.isFinite(lastTrain) || lastTrain > 3 * firstTrain) {
-                    log.error("training diverged at step {}: loss {} (first {}); nothing more is saved. "
-                            + "HINT: lower --lr or --clip", step, lastTrain, firstTrain);
+                    log.error(String.format(Locale.ROOT,
+                            "training diverged at step %d: loss %.4g (first %.4f); nothing more is saved. HINT: %s",
+                            step, lastTrain, firstTrain, cfg.clip() > 0 ? "lower --lr or --clip"
+                                    : "lower --lr, or clip the gradient (e.g. --clip 5)"));
                     outcome = Outcome.DIVERGED;
                     break;
                 }
@@ -177,7 +198,10 @@ public final class Trainer {
                 sinceLog = 0;
             }
             if ((cfg.evalEvery() > 0 && step % cfg.evalEvery() == 0) && !last) {
-                lastVal = evaluateAndSave(latest, best, lastTrain);
+                float v = evaluateAndSave(latest, best, lastTrain);
+                if (!stopRequested) {
+                    lastVal = v;
+                }
             }
         }
         if (sinceLog > 0 && outcome != Outcome.DIVERGED) {
@@ -185,11 +209,17 @@ public final class Trainer {
             lastTrain = logStep(maxSteps, sinceLog, intervalStart);
         }
         if (outcome == Outcome.FINISHED) {
-            lastVal = evaluateAndSave(latest, best, lastTrain);
-        } else if (outcome == Outcome.INTERRUPTED && step == 0) {
+            float v = evaluateAndSave(latest, best, lastTrain);
+            if (Float.isNaN(v) && stopRequested) {
+                outcome = Outcome.INTERRUPTED;  // during the final validation: saved as any interrupt is
+            } else {
+                lastVal = v;
+            }
+        }
+        if (outcome == Outcome.INTERRUPTED && step == 0) {
             log.info("interrupted before the first step: nothing saved");
         } else if (outcome == Outcome.INTERRUPTED) {
-            snapshot(Float.NaN, lastTrain).write(latest);
+            saveLatest(snapshot(Float.NaN, lastTrain), latest, best);
             log.info("interrupted at step {}: saved {} without a validation pass", step, latest);
         }
         return new Result(outcome, step, firstVal, lastVal, bestVal, lastTrain, latest, best);
@@ -209,21 +239,48 @@ public final class Trainer {
         return loss;
     }
 
+    /** Validates (unless this step already was), then writes latest, and best when the loss improved. */
     private float evaluateAndSave(Path latest, Path best, float trainLoss) {
-        float val = validate();
+        boolean fresh = valStep != step;
+        float val = fresh ? validate() : valLoss;
+        if (Float.isNaN(val) && stopRequested) {
+            return val;  // interrupted during the pass: the caller saves latest as for any interrupt
+        }
+        valStep = step;
+        valLoss = val;
         boolean improved = val < bestVal;
         if (improved) {
             bestVal = val;
             bestStep = step;
         }
-        log.info(String.format(Locale.ROOT, "val  step %d | loss %.4f | bpc %.3f | best %.4f @ %d",
-                step, val, val / Math.log(2), bestVal, bestStep));
+        if (fresh) {
+            log.info(String.format(Locale.ROOT, "val  step %d | loss %.4f | bpc %.3f | best %.4f @ %d",
+                    step, val, val / Math.log(2), bestVal, bestStep));
+        }
         Snapshot snap = snapshot(val, trainLoss);
-        snap.write(latest);
         if (improved) {
             snap.write(best);
+            bestSaved = true;
         }
+        saveLatest(snap, latest, best);
         return val;
+    }
+
+    /**
+     * Writes latest. Until this run has written a best, a best.safetensors in the folder is an earlier
+     * run's (replaced with --overwrite) and would not match latest; it is removed.
+     */
+    private void saveLatest(Snapshot snap, Path latest, Path best) {
+        snap.write(latest);
+        if (!bestSaved) {
+            try {
+                if (java.nio.file.Files.deleteIfExists(best)) {
+                    log.info("removed {} of an earlier run: this run has not validated yet", best);
+                }
+            } catch (java.io.IOException e) {
+                log.warn("could not remove {} of an earlier run ({}); it does not match {}", best, e.getMessage(), latest);
+            }
+        }
     }
 
     /** Reads parameters and optimizer state back to the host (only at checkpoints). */
