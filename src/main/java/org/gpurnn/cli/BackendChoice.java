@@ -21,6 +21,15 @@ final class BackendChoice {
     }
 
     static Backend open(String device) {
+        return open(device, false);
+    }
+
+    /**
+     * As {@link #open(String)}; with {@code gpuOrCpu}, {@code auto} takes only a GPU and otherwise the
+     * plain-Java backend. That suits work of one stream at a time (sampling), which a CPU OpenCL device
+     * runs slower than plain Java: it is bound by kernel launches, not arithmetic.
+     */
+    static Backend open(String device, boolean gpuOrCpu) {
         String d = device == null ? "auto" : device.trim().toLowerCase(java.util.Locale.ROOT);
         if (d.equals("cpu")) {
             log.info("device   cpu (--device cpu)");
@@ -31,6 +40,11 @@ final class BackendChoice {
             if (choice.isEmpty()) {
                 String why = ClDevices.unavailableReason().orElse("no usable OpenCL device");
                 log.warn("device   cpu: no OpenCL device to use ({}); falling back to the plain-Java backend", oneLine(why));
+                return new CpuBackend();
+            }
+            if (gpuOrCpu && choice.get().device().type() != org.gpurnn.opencl.ClDeviceInfo.Type.GPU) {
+                log.info("device   cpu (auto: no GPU; for one stream the plain-Java backend is faster than "
+                        + "OpenCL device {})", choice.get().device().index());
                 return new CpuBackend();
             }
             Backend b = ClDevices.open(choice.get().device().index());

@@ -5,12 +5,15 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import org.gpurnn.backend.Backend;
 import org.gpurnn.model.Sampler;
 import org.gpurnn.model.Snapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,8 +22,13 @@ import picocli.CommandLine.Option;
         description = "Generates text from a checkpoint and prints it on stdout.")
 public final class SampleCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", defaultValue = "checkpoints/best.safetensors",
-            description = "Checkpoint written by 'gpurnn train' (default: ${DEFAULT-VALUE}).")
+    private static final Logger log = LoggerFactory.getLogger(SampleCommand.class);
+
+    static final Path DEFAULT_DIR = Path.of("checkpoints");
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Checkpoint written by 'gpurnn train' (default: checkpoints/best.safetensors, or "
+                    + "checkpoints/latest.safetensors when a run saved no best).")
     Path checkpoint;
 
     @Option(names = "--length", paramLabel = "N", defaultValue = "1000", description = "Symbols to generate (default: ${DEFAULT-VALUE}).")
@@ -32,7 +40,8 @@ public final class SampleCommand implements Callable<Integer> {
     float temperature;
 
     @Option(names = "--prime", paramLabel = "TEXT", defaultValue = "",
-            description = "Text to start from; it is fed to the model and printed first.")
+            description = "Text to start from; it is fed to the model and printed first. Without it the "
+                    + "model starts as after a line break (or from its first symbol when the text has none).")
     String prime;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
@@ -47,7 +56,19 @@ public final class SampleCommand implements Callable<Integer> {
         if (!(temperature >= 0) || Float.isInfinite(temperature)) {
             throw new Main.UserException("--temperature must be a number >= 0, got " + temperature);
         }
-        Snapshot snap = Snapshot.read(checkpoint);
+        Path file = checkpoint != null ? checkpoint : defaultCheckpoint();
+        Snapshot snap;
+        try {
+            snap = Snapshot.read(file);
+        } catch (org.gpurnn.io.CheckpointException e) {
+            Path latest = file.resolveSibling("latest.safetensors");
+            if (!Files.exists(file) && !file.equals(latest) && Files.isRegularFile(latest)) {
+                throw new Main.UserException("checkpoint not found: " + file + "; the folder holds " + latest
+                        + " (a run that saved no best, e.g. interrupted before validating): pass --checkpoint " + latest);
+            }
+            throw e;
+        }
+        log.info("model    {} | {}", file, describe(snap));
         if (!prime.isEmpty()) {
             try {
                 snap.vocab().encode(prime);
@@ -55,13 +76,15 @@ public final class SampleCommand implements Callable<Integer> {
                 throw new Main.UserException("--prime: " + e.getMessage());
             }
         }
-        try (Backend backend = BackendChoice.open(device.value());
+        try (Backend backend = BackendChoice.open(device.value(), true);
              Sampler sampler = new Sampler(backend, snap)) {
             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+            int[] lastWritten = {prime.isEmpty() ? -1 : prime.codePointBefore(prime.length())};
             try {
                 out.write(prime);
                 sampler.generate(prime, length, temperature, seed, cp -> {
                     try {
+                        lastWritten[0] = cp;
                         out.write(Character.toChars(cp));
                         if (cp == '\n') {
                             out.flush();
@@ -73,7 +96,9 @@ public final class SampleCommand implements Callable<Integer> {
                         throw new UncheckedIOException(e);
                     }
                 });
-                out.write('\n');
+                if (lastWritten[0] != -1 && lastWritten[0] != '\n') {
+                    out.write('\n');  // end the last line, so that a shell prompt starts on its own
+                }
                 out.flush();
             } catch (ReaderGone e) {
                 return 0;
@@ -82,6 +107,30 @@ public final class SampleCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** best.safetensors in the default folder, or latest.safetensors when only that exists. */
+    private static Path defaultCheckpoint() {
+        Path best = DEFAULT_DIR.resolve("best.safetensors");
+        Path latest = DEFAULT_DIR.resolve("latest.safetensors");
+        if (!Files.exists(best) && Files.isRegularFile(latest)) {
+            log.info("no {}; sampling {}", best, latest);
+            return latest;
+        }
+        return best;
+    }
+
+    /** What was loaded, for the log: shape, and where its training stood. */
+    private static String describe(Snapshot snap) {
+        StringBuilder sb = new StringBuilder(snap.config().summary());
+        com.google.gson.JsonObject t = snap.training();
+        if (t != null && t.has("step") && t.get("step").isJsonPrimitive()) {
+            sb.append(" | step ").append(t.get("step").getAsString());
+        }
+        if (t != null && t.has("val_loss") && t.get("val_loss").isJsonPrimitive()) {
+            sb.append(String.format(java.util.Locale.ROOT, " | val loss %.4f", t.get("val_loss").getAsFloat()));
+        }
+        return sb.toString();
     }
 
     /** Standard output was closed by its reader: stop generating. */

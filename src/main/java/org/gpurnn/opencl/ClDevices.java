@@ -119,7 +119,7 @@ public final class ClDevices {
         List<Found> all = findAll();
         if (index < 0 || index >= all.size()) {
             throw new DeviceSelectionException("no OpenCL device " + index + ": valid indices are 0.."
-                    + (all.size() - 1) + "\n" + listing(all));
+                    + (all.size() - 1) + " (or --device cpu for the plain-Java backend)\n" + listing(all));
         }
         Found f = all.get(index);
         String why = f.info().whyUnusable();
