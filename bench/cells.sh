@@ -28,9 +28,13 @@ printf '%-6s %-8s %10s %10s\n' cell trainer val_loss seconds
 for cell in $cells; do
     log="bench/out/$cell-$device-$layers"x"$hidden-$steps.log"
     start=$(date +%s)
-    bin/gpurnn train --device "$device" --cell "$cell" --hidden "$hidden" --layers "$layers" \
+    if ! bin/gpurnn train --device "$device" --cell "$cell" --hidden "$hidden" --layers "$layers" \
         --batch "$batch" --seq "$seq" --steps "$steps" --eval-every 0 --log-every 50 \
-        --out "bench/out/ck-$cell-$device" 2>"$log"
+        --out "bench/out/ck-$cell-$device" --overwrite 2>"$log"; then
+        echo "cells.sh: training $cell failed; the end of $log:" >&2
+        tail -n 5 "$log" >&2
+        exit 1
+    fi
     val=$(sed -nE 's/.*val  step [0-9]+ \| loss ([0-9.]+).*/\1/p' "$log" | tail -1)
     printf '%-6s %-8s %10s %10s\n' "$cell" "gpurnn-$device" "$val" "$(( $(date +%s) - start ))"
     if [[ -n "$torch" && "$cell" != mgu ]]; then

@@ -27,50 +27,76 @@ import picocli.CommandLine.Option;
                 "Uses data/tinyshakespeare.txt when present, else a generated text with 65 symbols."})
 public final class BenchCommand implements Callable<Integer> {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BenchCommand.class);
+
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--cell", defaultValue = "rnn", description = "rnn, gru, mgu or lstm (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", paramLabel = "CELL", defaultValue = "rnn",
+            description = "rnn, gru, mgu or lstm (default: ${DEFAULT-VALUE}).")
     String cell;
 
-    @Option(names = "--hidden", defaultValue = "128", description = "Hidden size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--hidden", paramLabel = "H", defaultValue = "128", description = "Hidden size (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--layers", defaultValue = "1", description = "Layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", paramLabel = "L", defaultValue = "1", description = "Layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
-    @Option(names = "--batch", defaultValue = "32", description = "Batch size B (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--head-layers", paramLabel = "K", defaultValue = "0",
+            description = "Extra tanh layers before the softmax (default: ${DEFAULT-VALUE}).")
+    int headLayers;
+
+    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
+            description = "Dropout probability after each layer, in [0, 1) (default: ${DEFAULT-VALUE}).")
+    float dropout;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "Batch size B (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--seq", defaultValue = "64", description = "Unroll length T (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seq", paramLabel = "T", defaultValue = "64", description = "Unroll length T (default: ${DEFAULT-VALUE}).")
     int seq;
 
-    @Option(names = "--steps", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--json", description = "Print one JSON object instead of a line.")
     boolean json;
 
     @Option(names = "--profile",
-            description = "On an OpenCL device, also print the device time of each kernel over the timed steps.")
+            description = "On an OpenCL device, also print the device time of each kernel over the timed steps "
+                    + "(on stderr with --json).")
     boolean profile;
 
     @Override
     public Integer call() {
-        Options.positive("--hidden", hidden);
-        Options.positive("--layers", layers);
+        Options.range("--hidden", hidden, 1, ModelConfig.MAX_HIDDEN);
+        Options.range("--layers", layers, 1, ModelConfig.MAX_LAYERS);
         Options.positive("--batch", batch);
         Options.positive("--seq", seq);
         Options.positive("--steps", steps);
         Options.nonNegative("--warmup", warmup);
-        CellType cellType = CellType.parse(cell);
+        Options.range("--head-layers", headLayers, 0, ModelConfig.MAX_HEAD_LAYERS);
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new Main.UserException("--dropout must be in [0, 1), got " + dropout);
+        }
+        CellType cellType;
+        try {
+            cellType = CellType.parse(cell);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserException("--cell: " + e.getMessage());
+        }
         Path shakespeare = Path.of("data", "tinyshakespeare.txt");
-        Corpus corpus = Files.isRegularFile(shakespeare) ? Corpus.read(shakespeare)
-                : StepCheck.syntheticCorpus(65, Math.max(200_000, 12 * batch * (seq + 1)), 1);
-        ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, 0, 0f);
+        Corpus corpus;
+        if (Files.isRegularFile(shakespeare)) {
+            corpus = Corpus.read(shakespeare);
+        } else {
+            corpus = StepCheck.syntheticCorpus(65, Math.max(200_000, 12 * batch * (seq + 1)), 1);
+            log.info("text     generated, 65 symbols ({} not found; speed does not depend on the text)", shakespeare);
+        }
+        ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, headLayers, dropout);
         TrainConfig tc = new TrainConfig(batch, seq, 2e-3f, 5f, Optimizer.ADAM, 1, steps + warmup, 0, 0, 1, 0, 1,
                 Path.of("unused"));
         if (profile) {
@@ -101,6 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
                 o.addProperty("cell", cellType.id());
                 o.addProperty("hidden", hidden);
                 o.addProperty("layers", layers);
+                o.addProperty("head_layers", headLayers);
+                o.addProperty("dropout", dropout);
                 o.addProperty("batch", batch);
                 o.addProperty("seq", seq);
                 o.addProperty("params", net.layout().size());
@@ -115,7 +143,9 @@ public final class BenchCommand implements Callable<Integer> {
                         hidden, batch, seq, net.layout().size(), steps, seconds * 1000 / steps, charsPerS, loss);
             }
             if (profile && backend instanceof ClBackend cl) {
-                System.out.print(cl.profileReport());
+                (json ? System.err : System.out).print(cl.profileReport());
+            } else if (profile) {
+                log.info("--profile: {} has no kernels to time; it applies to OpenCL devices", backend.name());
             }
         }
         return 0;

@@ -24,10 +24,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for the random inputs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed for the random inputs (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--steps", defaultValue = "20",
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "20",
             description = "Training steps compared per model (default: ${DEFAULT-VALUE}).")
     int steps;
 

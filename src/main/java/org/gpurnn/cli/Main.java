@@ -65,10 +65,25 @@ public final class Main implements Runnable {
     private static int handleParameter(CommandLine.ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("error: " + e.getMessage());
+        err.println("error: " + parameterMessage(e));
         err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
         err.flush();
         return EXIT_USAGE;
+    }
+
+    /** picocli's message, except for words it could not place, which it reports by their index. */
+    private static String parameterMessage(CommandLine.ParameterException e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().get(0).startsWith("-")) {
+            String word = u.getUnmatched().get(0);
+            CommandLine.Model.CommandSpec spec = e.getCommandLine().getCommandSpec();
+            if (spec.parent() == null) {
+                return "unknown command '" + word + "'; the commands are "
+                        + String.join(", ", spec.subcommands().keySet());
+            }
+            return "'" + spec.qualifiedName() + "' takes no argument '" + word + "', only options";
+        }
+        return e.getMessage();
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

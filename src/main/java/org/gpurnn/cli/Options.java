@@ -12,6 +12,12 @@ final class Options {
         }
     }
 
+    static void range(String name, long v, long lo, long hi) {
+        if (v < lo || v > hi) {
+            throw new Main.UserException(name + " must be in [" + lo + ", " + hi + "], got " + v);
+        }
+    }
+
     static void nonNegative(String name, long v) {
         if (v < 0) {
             throw new Main.UserException(name + " must be >= 0, got " + v);

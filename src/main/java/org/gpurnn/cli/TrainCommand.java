@@ -77,7 +77,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--steps", paramLabel = "N", description = "Stop after N updates.")
     Long steps;
 
-    @Option(names = "--epochs", paramLabel = "E", description = "Stop after E passes over the training split.")
+    @Option(names = "--epochs", paramLabel = "E", description = "Stop after E (a whole number) passes over the training split.")
     Integer epochs;
 
     @Option(names = "--minutes", paramLabel = "M", description = "Stop after M minutes.")
@@ -92,7 +92,8 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
 
     @Option(names = "--val-batches", paramLabel = "N", defaultValue = "100",
             description = "At most N validation batches per evaluation, from the start of the validation split; "
-                    + "0 = all of it (default: ${DEFAULT-VALUE}, which covers tiny Shakespeare's whole split).")
+                    + "0 = all of it (default: ${DEFAULT-VALUE}; at the default --batch and --seq that is all of "
+                    + "tiny Shakespeare's).")
     int valBatches;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "checkpoints", description = "Checkpoint folder (default: ${DEFAULT-VALUE}).")
@@ -106,9 +107,9 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
 
     @Override
     public Integer call() {
-        Options.positive("--hidden", hidden);
-        Options.positive("--layers", layers);
-        Options.nonNegative("--head-layers", headLayers);
+        Options.range("--hidden", hidden, 1, ModelConfig.MAX_HIDDEN);
+        Options.range("--layers", layers, 1, ModelConfig.MAX_LAYERS);
+        Options.range("--head-layers", headLayers, 0, ModelConfig.MAX_HEAD_LAYERS);
         Options.positive("--batch", batch);
         Options.positive("--seq", seq);
         Options.positive("--log-every", logEvery);

@@ -102,7 +102,8 @@ public final class CpuBackend implements Backend {
     @Override
     public Buf alloc(long n) {
         if (n < 0 || n > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("cpu: cannot allocate " + n + " elements");
+            throw new IllegalArgumentException("cpu: one buffer of this model needs " + n + " values, more than the "
+                    + "2^31 a Java array holds; lower --hidden, --batch or --seq");
         }
         return new CpuBuf((int) n);
     }

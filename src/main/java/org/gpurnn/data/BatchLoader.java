@@ -33,7 +33,7 @@ public final class BatchLoader {
         // One batch reads B*T inputs plus the target after the last of them; long to avoid overflow.
         long needed = (long) batchSize * seqLen + 1;
         if (data.length < needed) {
-            throw new DataException("the text has " + data.length + " characters, too few for batches of "
+            throw new DataException("the text has " + data.length + (data.length == 1 ? " character" : " characters") + ", too few for batches of "
                     + batchSize + " streams x " + seqLen + " steps: that needs at least " + batchSize + "*"
                     + seqLen + "+1 = " + needed + " characters; lower --batch or --seq, or use more text");
         }

@@ -63,6 +63,8 @@ public final class DataFiles {
         }
         LOG.info("Downloading the default training text from {} to {}", uri, target);
         Path tmp = null;
+        boolean madeDir = !Files.exists(dir);
+        boolean saved = false;
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, DEFAULT.getFileName().toString(), ".part");
@@ -74,6 +76,7 @@ public final class DataFiles {
             }
             moveIntoPlace(tmp, target);
             tmp = null;
+            saved = true;
             LOG.info("Saved {} ({} bytes, SHA-256 verified)", target, Files.size(target));
             return target;
         } catch (IOException e) {
@@ -84,6 +87,9 @@ public final class DataFiles {
         } finally {
             if (tmp != null) {
                 deleteQuietly(tmp);
+            }
+            if (madeDir && !saved) {
+                deleteQuietly(dir);  // a failed download leaves no empty folder behind
             }
         }
     }
@@ -177,7 +183,7 @@ public final class DataFiles {
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {
-            LOG.warn("Could not delete the partial download {}: {}", p, reason(e));
+            LOG.warn("Could not delete {} after the failed download: {}", p, reason(e));
         }
     }
 

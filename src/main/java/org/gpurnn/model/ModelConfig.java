@@ -14,14 +14,17 @@ import org.gpurnn.backend.CellType;
  */
 public record ModelConfig(CellType cell, int vocab, int hidden, int layers, int headLayers, float dropout) {
 
+    /** Largest accepted sizes: far beyond what trains in reasonable time, small enough to index with int. */
+    public static final int MAX_VOCAB = 1 << 20, MAX_HIDDEN = 1 << 15, MAX_LAYERS = 64, MAX_HEAD_LAYERS = 64;
+
     public ModelConfig {
         if (cell == null) {
             throw new IllegalArgumentException("model: cell is required");
         }
-        requireRange("vocab size", vocab, 1, 1 << 20);
-        requireRange("hidden size", hidden, 1, 1 << 15);
-        requireRange("layers", layers, 1, 64);
-        requireRange("head layers", headLayers, 0, 64);
+        requireRange("vocab size", vocab, 1, MAX_VOCAB);
+        requireRange("hidden size", hidden, 1, MAX_HIDDEN);
+        requireRange("layers", layers, 1, MAX_LAYERS);
+        requireRange("head layers", headLayers, 0, MAX_HEAD_LAYERS);
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("model: dropout must be in [0, 1), got " + dropout);
         }

@@ -273,7 +273,8 @@ public final class ClBackend implements Backend {
     @Override
     public Buf alloc(long n) {
         if (n < 0 || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("opencl: cannot allocate " + n + " elements (kernels index with int)");
+            throw new IllegalArgumentException("opencl: one buffer of this model needs " + n + " values, more than "
+                    + "the kernels index (2^31); lower --hidden, --batch or --seq");
         }
         cl_mem mem = createMem(Math.max(1, n) * Sizeof.cl_float, "buffer of " + n + " floats");
         ClBuf buf = new ClBuf(this, mem, n);

@@ -130,6 +130,50 @@ class CliErrorsTest {
     }
 
     @Test
+    void aFailedRunLeavesNoFolderAndARunLeavesNoLock() throws IOException {
+        Path f = text("t.txt", "the cat sat on the mat.\n".repeat(100));
+        Path out = dir.resolve("fresh");
+        assertUserError(run("train", "--device", "99", "--data", f.toString(), "--out", out.toString()), "99");
+        assertFalse(Files.exists(out), "the folder made for the failed run is gone");
+        assertEquals(0, run("train", "--device", "cpu", "--data", f.toString(), "--cell", "rnn", "--hidden", "8",
+                "--layers", "1", "--batch", "2", "--seq", "8", "--steps", "2", "--out", out.toString()).status());
+        assertTrue(Files.exists(out.resolve("best.safetensors")));
+        assertFalse(Files.exists(out.resolve(OutputFolder.LOCK)));
+    }
+
+    @Test
+    void emptyOutIsRejected() throws IOException {
+        Path f = text("t.txt", "hello world\n".repeat(100));
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--out", ""), "--out");
+    }
+
+    @Test
+    void limitsNameTheOption() throws IOException {
+        Path f = text("t.txt", "hello world\n".repeat(100));
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--head-layers", "1000"),
+                "--head-layers", "[0, 64]");
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--hidden", "100000"), "--hidden");
+        assertUserError(run("bench", "--device", "cpu", "--cell", "transformer"), "--cell");
+    }
+
+    @Test
+    void unknownCommandsAndStrayWordsAreNamed() {
+        assertUserError(run("frob"), "unknown command 'frob'", "train");
+        assertUserError(run("devices", "extra"), "'extra'");
+    }
+
+    @Test
+    void sampleWithoutABestUsesLatestOrSaysWhereItIs() throws IOException {
+        Path f = text("poem.txt", "the cat sat on the mat.\n".repeat(100));
+        Path out = dir.resolve("ck");
+        assertEquals(0, run("train", "--device", "cpu", "--data", f.toString(), "--cell", "rnn", "--hidden", "8",
+                "--layers", "1", "--batch", "2", "--seq", "8", "--steps", "2", "--out", out.toString()).status());
+        Files.delete(out.resolve("best.safetensors"));
+        assertUserError(run("sample", "--device", "cpu", "--checkpoint", out.resolve("best.safetensors").toString()),
+                "latest.safetensors");
+    }
+
+    @Test
     void trainThenSampleOnASmallText() throws IOException {
         Path f = text("poem.txt", "the cat sat on the mat.\n".repeat(200));
         Path out = dir.resolve("ck");
@@ -144,5 +188,21 @@ class CliErrorsTest {
         Run bad = run("sample", "--device", "cpu", "--checkpoint", out.resolve("best.safetensors").toString(),
                 "--prime", "Zebra");
         assertUserError(bad, "Z");
+
+        // Sampling writes to the process's stdout; nothing at all for --length 0 without a prime.
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            assertEquals(0, run("sample", "--device", "cpu", "--checkpoint", out.resolve("best.safetensors").toString(),
+                    "--length", "0").status());
+            assertEquals("", captured.toString(StandardCharsets.UTF_8));
+            assertEquals(0, run("sample", "--device", "cpu", "--checkpoint", out.resolve("best.safetensors").toString(),
+                    "--length", "5", "--prime", "the").status());
+            String text = captured.toString(StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("the") && text.endsWith("\n") && text.codePointCount(0, text.length()) <= 9, text);
+        } finally {
+            System.setOut(stdout);
+        }
     }
 }
