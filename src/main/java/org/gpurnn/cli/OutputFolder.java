@@ -25,6 +25,7 @@ final class OutputFolder implements AutoCloseable {
     private final boolean created;
     private final FileChannel channel;
     private final FileLock lock;
+    private boolean closed;
 
     private OutputFolder(Path dir, boolean created, FileChannel channel, FileLock lock) {
         this.dir = dir;
@@ -96,6 +97,10 @@ final class OutputFolder implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         // Delete before releasing: a run that starts meanwhile cannot lock the file while we hold it.
         try {
             Files.deleteIfExists(dir.resolve(LOCK));

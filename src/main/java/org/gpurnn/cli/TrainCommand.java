@@ -1,8 +1,11 @@
 package org.gpurnn.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+
+import com.google.gson.JsonObject;
 
 import org.gpurnn.backend.Backend;
 import org.gpurnn.backend.CellType;
@@ -10,6 +13,7 @@ import org.gpurnn.backend.Optimizer;
 import org.gpurnn.data.Corpus;
 import org.gpurnn.data.DataFiles;
 import org.gpurnn.model.ModelConfig;
+import org.gpurnn.model.Snapshot;
 import org.gpurnn.model.TrainConfig;
 import org.gpurnn.model.Trainer;
 import org.slf4j.Logger;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Option;
         description = {"Trains a character-level model on a UTF-8 text file.",
                 "Checkpoints go to OUT/latest.safetensors (every validation and at the end) and "
                         + "OUT/best.safetensors (lowest validation loss). Ctrl-C finishes the current step, "
-                        + "saves OUT/latest.safetensors and exits."})
+                        + "saves OUT/latest.safetensors and exits; --resume OUT/latest.safetensors continues."})
 public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
@@ -102,6 +106,16 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Option(names = "--overwrite", description = "Replace the checkpoints of an earlier run in --out.")
     boolean overwrite;
 
+    @Option(names = "--resume", paramLabel = "FILE",
+            description = "Continue the run that saved this checkpoint: its model, optimizer state, step, place in "
+                    + "the text and carried state; its --batch, --seq, --optimizer, --seed, and --lr and --clip "
+                    + "unless given. --steps and --epochs count from that run's start; without a stop, "
+                    + "2000 more steps. Resuming into the checkpoint's own folder needs no --overwrite.")
+    Path resume;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** Default stop when none of --steps, --epochs, --minutes is given. */
     static final long DEFAULT_STEPS = 2000;
 
@@ -145,17 +159,86 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             case "adagrad" -> Optimizer.ADAGRAD;
             default -> throw new Main.UserException("--optimizer must be adam, sgd or adagrad; got '" + optimizer + "'");
         };
-        long maxSteps = steps == null && epochs == null && minutes == null ? DEFAULT_STEPS : (steps == null ? 0 : steps);
+        Snapshot resumed = null;
+        long startStep = 0;
+        if (resume != null) {
+            resumed = Snapshot.read(resume);
+            ModelConfig m = resumed.config();
+            JsonObject t = resumed.training();
+            mustMatch("--cell", cellType.id(), m.cell().id());
+            mustMatch("--hidden", hidden, m.hidden());
+            mustMatch("--layers", layers, m.layers());
+            mustMatch("--head-layers", headLayers, m.headLayers());
+            mustMatch("--dropout", dropout, m.dropout());
+            cellType = m.cell();
+            hidden = m.hidden();
+            layers = m.layers();
+            headLayers = m.headLayers();
+            dropout = m.dropout();
+            if (t.has("batch")) {
+                mustMatch("--batch", batch, t.get("batch").getAsInt());
+                batch = t.get("batch").getAsInt();
+            }
+            if (t.has("seq")) {
+                mustMatch("--seq", seq, t.get("seq").getAsInt());
+                seq = t.get("seq").getAsInt();
+            }
+            if (t.has("optimizer")) {
+                String o = t.get("optimizer").getAsString();
+                mustMatch("--optimizer", opt.name().toLowerCase(java.util.Locale.ROOT), o);
+                opt = Optimizer.valueOf(o.toUpperCase(java.util.Locale.ROOT));
+            }
+            if (t.has("seed")) {
+                mustMatch("--seed", seed, t.get("seed").getAsLong());
+                seed = t.get("seed").getAsLong();
+            }
+            if (!given("--lr") && t.has("lr")) {
+                lr = t.get("lr").getAsFloat();
+            }
+            if (!given("--clip") && t.has("clip")) {
+                clip = t.get("clip").getAsFloat();
+            }
+            startStep = t.has("step") ? t.get("step").getAsLong() : 0;
+            if (steps != null && steps <= startStep) {
+                throw new Main.UserException("--steps " + steps + ": " + resume + " is at step " + startStep
+                        + " already, and --steps counts from the start of its run; pass a larger number");
+            }
+            if (epochs != null && t.has("epoch") && epochs <= t.get("epoch").getAsDouble()) {
+                throw new Main.UserException("--epochs " + epochs + ": " + resume + " is at epoch "
+                        + String.format(java.util.Locale.ROOT, "%.2f", t.get("epoch").getAsDouble())
+                        + " already, and --epochs counts from the start of its run; pass a larger number");
+            }
+            if (data == null && t.has("data") && Files.isRegularFile(Path.of(t.get("data").getAsString()))) {
+                data = Path.of(t.get("data").getAsString());
+            }
+        }
+        long maxSteps = steps == null && epochs == null && minutes == null ? startStep + DEFAULT_STEPS
+                : (steps == null ? 0 : steps);
 
         Path file = data != null ? data : DataFiles.defaultCorpus(Path.of("data"));
         Corpus corpus = Corpus.read(file);
+        if (resumed != null && !Trainer.sameSymbols(resumed.vocab(), corpus.vocab())) {
+            throw new Main.UserException("--resume: the vocabulary of " + file + " (" + corpus.vocab().size()
+                    + " symbols) differs from the checkpoint's (" + resumed.vocab().size() + "); resume with the "
+                    + "text the model was trained on (--data)");
+        }
         ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, headLayers, dropout);
         TrainConfig tc = new TrainConfig(batch, seq, lr, clip, opt, seed, maxSteps,
                 epochs == null ? 0 : epochs, minutes == null ? 0 : minutes, logEvery, evalEvery, valBatches, out);
 
-        try (OutputFolder folder = OutputFolder.claim(out, overwrite);
+        // Resuming into the checkpoint's own folder continues that run: its files are this run's.
+        boolean sameRun = resume != null && resume.toAbsolutePath().normalize().getParent()
+                .equals(out.toAbsolutePath().normalize());
+        try (OutputFolder folder = OutputFolder.claim(out, overwrite || sameRun);
              Backend backend = BackendChoice.open(device.value())) {
             Trainer trainer = new Trainer(backend, model, tc, corpus);
+            if (resumed != null) {
+                String note = trainer.resume(resumed, sameRun);
+                log.info("resumed  {} at step {}", resume, trainer.steps());
+                if (note != null) {
+                    log.warn("resume: {}", note);
+                }
+            }
             CountDownLatch done = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 if (done.getCount() == 0) {
@@ -174,6 +257,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             try {
                 r = trainer.run();
             } finally {
+                folder.close();  // now: on Ctrl-C the JVM halts as soon as the hook returns
                 done.countDown();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -193,6 +277,18 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                         r.latest(), r.best());
             }
             return 0;
+        }
+    }
+
+    private boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
+    /** With --resume, a model or batching option may be given only with the checkpoint's value. */
+    private void mustMatch(String option, Object value, Object checkpoints) {
+        if (given(option) && !value.toString().equals(checkpoints.toString())) {
+            throw new Main.UserException(option + " " + value + " differs from the checkpoint's " + checkpoints
+                    + "; leave it out to resume (it comes from the checkpoint), or train anew without --resume");
         }
     }
 

@@ -204,6 +204,34 @@ public final class Network implements AutoCloseable {
         }
     }
 
+    /** Reads the carried state back to the host, for a checkpoint: (L, K, B, H), K = 2 with a cell state (h, c). */
+    public float[] getState() {
+        int n = B * cfg.hidden(), k = cfg.cell().hasCellState() ? 2 : 1;
+        float[] out = new float[fw.length * k * n];
+        for (int l = 0; l < fw.length; l++) {
+            be.download(fw[l].h(), 0, out, (l * k) * n, n);
+            if (k == 2) {
+                be.download(fw[l].c(), 0, out, (l * k + 1) * n, n);
+            }
+        }
+        return out;
+    }
+
+    /** Sets the carried state from {@link #getState()}'s layout. */
+    public void setState(float[] values) {
+        int n = B * cfg.hidden(), k = cfg.cell().hasCellState() ? 2 : 1;
+        if (values.length != fw.length * k * n) {
+            throw new IllegalArgumentException("network: carried state needs " + fw.length * k * n + " values, got "
+                    + values.length);
+        }
+        for (int l = 0; l < fw.length; l++) {
+            be.upload(fw[l].h(), 0, values, (l * k) * n, n);
+            if (k == 2) {
+                be.upload(fw[l].c(), 0, values, (l * k + 1) * n, n);
+            }
+        }
+    }
+
     /** Keeps a copy of every layer's h[0], c[0] (device side), e.g. around an evaluation. */
     public void saveState() {
         long n = (long) B * cfg.hidden();

@@ -21,7 +21,9 @@ import org.gpurnn.io.CheckpointException;
  * A trained model as it is saved: shape, vocabulary, parameters, optimizer state and where training
  * stood. On disk it is a {@link Checkpoint} (safetensors): each parameter tensor under its
  * {@link ParamLayout} name with its shape, so other tools can read the weights, and the optimizer
- * state as flat tensors {@code optimizer.s1}, {@code optimizer.s2}. Metadata keys: {@code model}
+ * state as flat tensors {@code optimizer.s1}, {@code optimizer.s2}, and the hidden state carried
+ * between batches as {@code state} (L, K, B, H), K = 2 for cells with a cell state (h, then c), else
+ * 1. Metadata keys: {@code model}
  * (JSON of {@link ModelConfig}), {@code vocab} (JSON array of code points), {@code training} (JSON:
  * step, epoch position, losses, hyper-parameters).
  *
@@ -29,10 +31,14 @@ import org.gpurnn.io.CheckpointException;
  * @param vocab    symbols, in id order
  * @param params   flat parameter vector in {@link ParamLayout} order
  * @param optState optimizer state tensors (0, 1 or 2 of them, each as long as params)
+ * @param state    the carried hidden state, (L, K, B, H) flat; empty when not saved
  * @param training free-form JSON about the run (may be empty)
  */
-public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<float[]> optState,
+public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<float[]> optState, float[] state,
                        JsonObject training) {
+
+    /** The name of the carried-state tensor. */
+    public static final String STATE = "state";
 
     private static final Gson GSON = new Gson();
 
@@ -44,6 +50,20 @@ public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<flo
         if (vocab.size() != config.vocab()) {
             throw new IllegalArgumentException("snapshot: vocabulary has " + vocab.size() + " symbols, model " + config.vocab());
         }
+        if (state.length % stateRowsPerStream(config) != 0) {
+            throw new IllegalArgumentException("snapshot: carried state of " + state.length + " values is not "
+                    + "a whole number of streams of " + stateRowsPerStream(config));
+        }
+    }
+
+    /** Values of carried state per stream: L * K * H. */
+    static int stateRowsPerStream(ModelConfig config) {
+        return config.layers() * (config.cell().hasCellState() ? 2 : 1) * config.hidden();
+    }
+
+    /** B of the carried state, 0 when none was saved. */
+    public int stateStreams() {
+        return state.length / stateRowsPerStream(config);
     }
 
     public void write(Path path) {
@@ -72,6 +92,10 @@ public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<flo
         }
         for (int k = 0; k < optState.size(); k++) {
             tensors.add(new Checkpoint.Tensor("optimizer.s" + (k + 1), new int[] {params.length}, optState.get(k)));
+        }
+        if (state.length > 0) {
+            tensors.add(new Checkpoint.Tensor(STATE, new int[] {config.layers(), config.cell().hasCellState() ? 2 : 1,
+                stateStreams(), config.hidden()}, state));
         }
         new Checkpoint(meta, tensors).write(path);
     }
@@ -119,7 +143,17 @@ public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<flo
                     opt.add(t.data());
                 }
             }
-            return new Snapshot(config, vocab, params, opt, training);
+            float[] state = new float[0];
+            for (Checkpoint.Tensor t : ck.tensors()) {
+                if (t.name().equals(STATE)) {
+                    state = t.data();
+                    if (state.length % stateRowsPerStream(config) != 0) {
+                        throw new CheckpointException(path + ": tensor " + STATE + " has " + state.length
+                                + " values, not a whole number of streams\nHINT: the file is damaged");
+                    }
+                }
+            }
+            return new Snapshot(config, vocab, params, opt, state, training);
         } catch (JsonParseException | IllegalStateException | NullPointerException | IllegalArgumentException e) {
             throw new CheckpointException(path + ": the model description in the checkpoint is invalid ("
                     + e.getMessage() + ")\nHINT: the file is damaged or was written by another program");

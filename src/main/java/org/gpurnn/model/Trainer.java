@@ -49,6 +49,7 @@ public final class Trainer {
     private volatile boolean stopRequested;
 
     private long step;             // updates done
+    private long startStep;        // the step this run started from: 0, or where a resumed run stood
     private float bestVal = Float.POSITIVE_INFINITY;
     private long bestStep = -1;
     private boolean bestSaved;     // whether this run has written best.safetensors yet
@@ -82,6 +83,59 @@ public final class Trainer {
 
     public Network network() {
         return net;
+    }
+
+    /**
+     * Continues the training run a checkpoint was saved from: parameters, optimizer state, step count
+     * (which also drives Adam's bias correction and the dropout masks), position in the text, carried
+     * state and best validation loss. The checkpoint must have this trainer's model, vocabulary,
+     * optimizer, batch size and unroll length; the caller checks them with messages for the user.
+     *
+     * @param snap       the checkpoint
+     * @param bestIsOurs whether best.safetensors in the output folder belongs to that run (the run
+     *                   continues in the folder it was saved to)
+     * @return a note of what could not be restored, or null when it continues exactly
+     */
+    public String resume(Snapshot snap, boolean bestIsOurs) {
+        if (!snap.config().equals(model) || !sameSymbols(snap.vocab(), corpus.vocab())) {
+            throw new IllegalArgumentException("resume: the checkpoint is of another model or vocabulary");
+        }
+        JsonObject t = snap.training();
+        net.setParams(snap.params());
+        String note = null;
+        if (snap.optState().size() == optState.size()) {
+            for (int k = 0; k < optState.size(); k++) {
+                be.upload(optState.get(k), 0, snap.optState().get(k), 0, snap.optState().get(k).length);
+            }
+        } else if (snap.optState().isEmpty()) {
+            note = "the checkpoint has no optimizer state; it starts afresh";
+        } else {
+            throw new IllegalArgumentException("resume: the checkpoint has " + snap.optState().size()
+                    + " optimizer state tensors, " + cfg.optimizer() + " needs " + optState.size());
+        }
+        step = longOf(t, "step", 0);
+        startStep = step;
+        train.seek(longOf(t, "batches_served", step));
+        if (snap.stateStreams() == cfg.batchSize()) {
+            net.setState(snap.state());
+        } else {
+            note = (note == null ? "" : note + "; ") + "the checkpoint has no carried state; the streams start from zero";
+        }
+        if (t.has("best_val_loss") && t.get("best_val_loss").isJsonPrimitive()) {
+            bestVal = t.get("best_val_loss").getAsFloat();
+            bestStep = longOf(t, "best_step", -1);
+        }
+        bestSaved = bestIsOurs;
+        return note;
+    }
+
+    /** Whether two vocabularies hold the same symbols with the same ids. */
+    public static boolean sameSymbols(org.gpurnn.data.Vocab a, org.gpurnn.data.Vocab b) {
+        return java.util.Arrays.equals(a.symbols(), b.symbols());
+    }
+
+    private static long longOf(JsonObject o, String key, long otherwise) {
+        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsLong() : otherwise;
     }
 
     /** Updates done so far. */
@@ -162,10 +216,12 @@ public final class Trainer {
         Path best = cfg.outDir().resolve("best.safetensors");
         float firstVal = validate();
         if (!stopRequested) {
-            valStep = 0;
+            valStep = step;
             valLoss = firstVal;
-            log.info(String.format(Locale.ROOT, "val  step %d | loss %.4f | bpc %.3f (untrained; ln V = %.4f)",
-                    0, firstVal, firstVal / Math.log(2), Math.log(model.vocab())));
+            log.info(String.format(Locale.ROOT, "val  step %d | loss %.4f | bpc %.3f %s",
+                    step, firstVal, firstVal / Math.log(2), step == 0
+                            ? String.format(Locale.ROOT, "(untrained; ln V = %.4f)", Math.log(model.vocab()))
+                            : String.format(Locale.ROOT, "(resumed; best %.4f @ %d)", bestVal, bestStep)));
         }
         float lastVal = firstVal, lastTrain = Float.NaN, firstTrain = Float.NaN;
         long intervalStart = System.nanoTime(), sinceLog = 0;
@@ -216,7 +272,7 @@ public final class Trainer {
                 lastVal = v;
             }
         }
-        if (outcome == Outcome.INTERRUPTED && step == 0) {
+        if (outcome == Outcome.INTERRUPTED && step == startStep) {
             log.info("interrupted before the first step: nothing saved");
         } else if (outcome == Outcome.INTERRUPTED) {
             saveLatest(snapshot(Float.NaN, lastTrain), latest, best);
@@ -307,7 +363,7 @@ public final class Trainer {
         t.addProperty("seed", cfg.seed());
         t.addProperty("data", corpus.source());
         t.addProperty("backend", be.describe());
-        return new Snapshot(model, corpus.vocab(), net.getParams(), opt, t);
+        return new Snapshot(model, corpus.vocab(), net.getParams(), opt, net.getState(), t);
     }
 
     /** JSON has no NaN or infinity: an unknown loss is written as null. */

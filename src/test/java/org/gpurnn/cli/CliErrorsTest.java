@@ -174,6 +174,42 @@ class CliErrorsTest {
     }
 
     @Test
+    void resumeContinuesInItsFolderAndRefusesWhatContradictsIt() throws IOException {
+        Path f = text("poem.txt", "the cat sat on the mat.\n".repeat(100));
+        Path out = dir.resolve("ck");
+        String[] base = {"train", "--device", "cpu", "--data", f.toString(), "--cell", "gru", "--hidden", "8",
+            "--layers", "1", "--batch", "2", "--seq", "8"};
+        assertEquals(0, run(cat(base, "--steps", "4", "--out", out.toString())).status());
+        String latest = out.resolve("latest.safetensors").toString();
+
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--resume", latest, "--hidden", "16",
+                "--out", out.toString()), "--hidden 16 differs from the checkpoint's 8");
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--resume", latest, "--steps", "3",
+                "--out", out.toString()), "at step 4");
+        Path other = text("other.txt", "entirely different words!\n".repeat(100));
+        assertUserError(run("train", "--device", "cpu", "--data", other.toString(), "--resume", latest,
+                "--steps", "8", "--out", out.toString()), "vocabulary");
+
+        // Into its own folder: no --overwrite needed, and the step count goes on.
+        Run r = run("train", "--device", "cpu", "--data", f.toString(), "--resume", latest, "--steps", "7",
+                "--out", out.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(7, org.gpurnn.model.Snapshot.read(out.resolve("latest.safetensors")).training()
+                .get("step").getAsLong());
+        // Into another folder that holds another run's checkpoints: the usual rule applies.
+        Path ck2 = dir.resolve("ck2");
+        assertEquals(0, run(cat(base, "--steps", "2", "--out", ck2.toString())).status());
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--resume", latest, "--steps", "9",
+                "--out", ck2.toString()), "--overwrite");
+    }
+
+    private static String[] cat(String[] a, String... more) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + more.length);
+        System.arraycopy(more, 0, r, a.length, more.length);
+        return r;
+    }
+
+    @Test
     void trainThenSampleOnASmallText() throws IOException {
         Path f = text("poem.txt", "the cat sat on the mat.\n".repeat(200));
         Path out = dir.resolve("ck");

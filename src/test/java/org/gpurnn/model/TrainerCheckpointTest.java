@@ -1,5 +1,6 @@
 package org.gpurnn.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,8 @@ import org.gpurnn.cpu.CpuBackend;
 import org.gpurnn.data.Corpus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** What a run leaves in its checkpoint folder when it ends in ways other than finishing. */
 class TrainerCheckpointTest {
@@ -49,6 +52,39 @@ class TrainerCheckpointTest {
         assertFalse(Files.exists(dir.resolve("best.safetensors")),
                 "best.safetensors of the earlier run would not match latest.safetensors of this one");
         assertEquals(result[0].steps(), Snapshot.read(dir.resolve("latest.safetensors")).training().get("step").getAsLong());
+    }
+
+    private Trainer trainer(ModelConfig model, long steps, Path out, Corpus corpus) {
+        TrainConfig tc = new TrainConfig(8, 16, 2e-3f, 1f, Optimizer.ADAM, 7, steps, 0, 0, 1, 0, 0, out);
+        return new Trainer(new CpuBackend(), model, tc, corpus);
+    }
+
+    /** 20 steps in one go equal 10 steps, a checkpoint, and 10 more from it, to the last bit. */
+    @ParameterizedTest
+    @EnumSource(CellType.class)
+    void resumingFromACheckpointContinuesExactly(CellType cell) throws IOException {
+        // 16 batches per epoch: the 20 steps cross an epoch boundary after the resume.
+        Corpus corpus = Corpus.of("the quick brown fox jumps over the lazy dog; ".repeat(52), "fox");
+        ModelConfig model = new ModelConfig(cell, corpus.vocab().size(), 9, 2, 1, 0.25f);
+        Path whole = Files.createDirectory(dir.resolve("whole")), split = Files.createDirectory(dir.resolve("split"));
+        Trainer.Result a = trainer(model, 20, whole, corpus).run();
+        trainer(model, 10, split, corpus).run();
+        Snapshot half = Snapshot.read(split.resolve("latest.safetensors"));
+        assertEquals(10, half.training().get("step").getAsLong());
+        Trainer resumed = trainer(model, 20, split, corpus);
+        assertEquals(null, resumed.resume(half, true), "everything is restored");
+        Trainer.Result b = resumed.run();
+
+        Snapshot sa = Snapshot.read(whole.resolve("latest.safetensors"));
+        Snapshot sb = Snapshot.read(split.resolve("latest.safetensors"));
+        assertArrayEquals(sa.params(), sb.params(), "parameters");
+        for (int k = 0; k < sa.optState().size(); k++) {
+            assertArrayEquals(sa.optState().get(k), sb.optState().get(k), "optimizer state " + k);
+        }
+        assertArrayEquals(sa.state(), sb.state(), "carried state");
+        assertEquals(a.lastTrainLoss(), b.lastTrainLoss(), "loss of the last step");
+        assertEquals(a.lastValLoss(), b.lastValLoss(), "validation loss");
+        assertEquals(sa.training().get("batches_served").getAsLong(), sb.training().get("batches_served").getAsLong());
     }
 
     @Test

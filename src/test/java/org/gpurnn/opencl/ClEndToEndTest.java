@@ -47,6 +47,27 @@ class ClEndToEndTest {
         }
     }
 
+    /** On the device too, 12 steps equal 6, a checkpoint, and 6 more from it, to the last bit. */
+    @Test
+    void resumingOnTheDeviceContinuesExactly() throws java.io.IOException {
+        ClBackend cl = ClTestSupport.backend();
+        Corpus corpus = StepCheck.syntheticCorpus(40, 4000, 3);
+        ModelConfig model = new ModelConfig(CellType.LSTM, corpus.vocab().size(), 24, 2, 0, 0.2f);
+        Path whole = Files.createDirectory(dir.resolve("whole")), split = Files.createDirectory(dir.resolve("split"));
+        java.util.function.BiFunction<Long, Path, Trainer> trainer = (steps, out) -> new Trainer(cl, model,
+                new TrainConfig(4, 16, 2e-3f, 1f, Optimizer.ADAM, 5, steps, 0, 0, 1, 0, 4, out), corpus);
+        trainer.apply(12L, whole).run();
+        trainer.apply(6L, split).run();
+        Trainer resumed = trainer.apply(12L, split);
+        assertEquals(null, resumed.resume(Snapshot.read(split.resolve("latest.safetensors")), true));
+        resumed.run();
+        Snapshot a = Snapshot.read(whole.resolve("latest.safetensors"));
+        Snapshot b = Snapshot.read(split.resolve("latest.safetensors"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.params(), b.params(), "parameters");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.state(), b.state(), "carried state");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.optState().get(1), b.optState().get(1), "Adam's second moment");
+    }
+
     /**
      * On tiny Shakespeare, a few hundred steps on each backend bring the validation loss far below
      * ln V; greedy sampling from the saved checkpoint gives the same text on both backends.
