@@ -163,53 +163,59 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         long startStep = 0;
         if (resume != null) {
             resumed = Snapshot.read(resume);
-            ModelConfig m = resumed.config();
-            JsonObject t = resumed.training();
-            mustMatch("--cell", cellType.id(), m.cell().id());
-            mustMatch("--hidden", hidden, m.hidden());
-            mustMatch("--layers", layers, m.layers());
-            mustMatch("--head-layers", headLayers, m.headLayers());
-            mustMatch("--dropout", dropout, m.dropout());
-            cellType = m.cell();
-            hidden = m.hidden();
-            layers = m.layers();
-            headLayers = m.headLayers();
-            dropout = m.dropout();
-            if (t.has("batch")) {
-                mustMatch("--batch", batch, t.get("batch").getAsInt());
-                batch = t.get("batch").getAsInt();
-            }
-            if (t.has("seq")) {
-                mustMatch("--seq", seq, t.get("seq").getAsInt());
-                seq = t.get("seq").getAsInt();
-            }
-            if (t.has("optimizer")) {
-                String o = t.get("optimizer").getAsString();
-                mustMatch("--optimizer", opt.name().toLowerCase(java.util.Locale.ROOT), o);
-                opt = Optimizer.valueOf(o.toUpperCase(java.util.Locale.ROOT));
-            }
-            if (t.has("seed")) {
-                mustMatch("--seed", seed, t.get("seed").getAsLong());
-                seed = t.get("seed").getAsLong();
-            }
-            if (!given("--lr") && t.has("lr")) {
-                lr = t.get("lr").getAsFloat();
-            }
-            if (!given("--clip") && t.has("clip")) {
-                clip = t.get("clip").getAsFloat();
-            }
-            startStep = t.has("step") ? t.get("step").getAsLong() : 0;
-            if (steps != null && steps <= startStep) {
-                throw new Main.UserException("--steps " + steps + ": " + resume + " is at step " + startStep
-                        + " already, and --steps counts from the start of its run; pass a larger number");
-            }
-            if (epochs != null && t.has("epoch") && epochs <= t.get("epoch").getAsDouble()) {
-                throw new Main.UserException("--epochs " + epochs + ": " + resume + " is at epoch "
-                        + String.format(java.util.Locale.ROOT, "%.2f", t.get("epoch").getAsDouble())
-                        + " already, and --epochs counts from the start of its run; pass a larger number");
-            }
-            if (data == null && t.has("data") && Files.isRegularFile(Path.of(t.get("data").getAsString()))) {
-                data = Path.of(t.get("data").getAsString());
+            try {
+                ModelConfig m = resumed.config();
+                JsonObject t = resumed.training();
+                mustMatch("--cell", cellType.id(), m.cell().id());
+                mustMatch("--hidden", hidden, m.hidden());
+                mustMatch("--layers", layers, m.layers());
+                mustMatch("--head-layers", headLayers, m.headLayers());
+                mustMatch("--dropout", dropout, m.dropout());
+                cellType = m.cell();
+                hidden = m.hidden();
+                layers = m.layers();
+                headLayers = m.headLayers();
+                dropout = m.dropout();
+                if (t.has("batch")) {
+                    mustMatch("--batch", batch, t.get("batch").getAsInt());
+                    batch = t.get("batch").getAsInt();
+                }
+                if (t.has("seq")) {
+                    mustMatch("--seq", seq, t.get("seq").getAsInt());
+                    seq = t.get("seq").getAsInt();
+                }
+                if (t.has("optimizer")) {
+                    String o = t.get("optimizer").getAsString();
+                    mustMatch("--optimizer", opt.name().toLowerCase(java.util.Locale.ROOT), o);
+                    opt = Optimizer.valueOf(o.toUpperCase(java.util.Locale.ROOT));
+                }
+                if (t.has("seed")) {
+                    mustMatch("--seed", seed, t.get("seed").getAsLong());
+                    seed = t.get("seed").getAsLong();
+                }
+                if (!given("--lr") && t.has("lr")) {
+                    lr = t.get("lr").getAsFloat();
+                }
+                if (!given("--clip") && t.has("clip")) {
+                    clip = t.get("clip").getAsFloat();
+                }
+                startStep = t.has("step") ? t.get("step").getAsLong() : 0;
+                if (steps != null && steps <= startStep) {
+                    throw new Main.UserException("--steps " + steps + ": " + resume + " is at step " + startStep
+                            + " already, and --steps counts from the start of its run; pass a larger number");
+                }
+                if (epochs != null && t.has("epoch") && epochs <= t.get("epoch").getAsDouble()) {
+                    throw new Main.UserException("--epochs " + epochs + ": " + resume + " is at epoch "
+                            + String.format(java.util.Locale.ROOT, "%.2f", t.get("epoch").getAsDouble())
+                            + " already, and --epochs counts from the start of its run; pass a larger number");
+                }
+                if (data == null && t.has("data") && Files.isRegularFile(Path.of(t.get("data").getAsString()))) {
+                    data = Path.of(t.get("data").getAsString());
+                }
+            } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException
+                     | ClassCastException e) {
+                throw new Main.UserException(resume + ": the training metadata is not what gpurnn writes ("
+                        + e.getMessage() + "); resume from a checkpoint saved by gpurnn train");
             }
         }
         long maxSteps = steps == null && epochs == null && minutes == null ? startStep + DEFAULT_STEPS
