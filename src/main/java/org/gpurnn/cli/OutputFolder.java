@@ -81,6 +81,33 @@ final class OutputFolder implements AutoCloseable {
         return folder;
     }
 
+    /**
+     * Whether {@code dir} holds checkpoints and all of them were saved by the training run {@code runId}
+     * (which a resumed run continues; checkpoints carry the id of their run).
+     */
+    static boolean holdsOnlyRun(Path dir, String runId) {
+        if (runId == null) {
+            return false;
+        }
+        boolean any = false;
+        for (String name : CHECKPOINTS) {
+            Path p = dir.resolve(name);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            any = true;
+            try {
+                com.google.gson.JsonObject t = org.gpurnn.model.Snapshot.read(p).training();
+                if (!t.has("run") || !runId.equals(t.get("run").getAsString())) {
+                    return false;
+                }
+            } catch (RuntimeException unreadable) {
+                return false;  // damaged or foreign: not this run's
+            }
+        }
+        return any;
+    }
+
     private static String reason(IOException e) {
         String m = e.getMessage();
         String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");

@@ -56,6 +56,9 @@ public final class SampleCommand implements Callable<Integer> {
         if (!(temperature >= 0) || Float.isInfinite(temperature)) {
             throw new Main.UserException("--temperature must be a number >= 0, got " + temperature);
         }
+        if (checkpoint != null && checkpoint.toString().isBlank()) {
+            throw new Main.UserException("--checkpoint is empty; pass a checkpoint file, e.g. checkpoints/best.safetensors");
+        }
         Path file = checkpoint != null ? checkpoint : defaultCheckpoint();
         Snapshot snap;
         try {

@@ -108,9 +108,10 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
 
     @Option(names = "--resume", paramLabel = "FILE",
             description = "Continue the run that saved this checkpoint: its model, optimizer state, step, place in "
-                    + "the text and carried state; its --batch, --seq, --optimizer, --seed, and --lr and --clip "
-                    + "unless given. --steps and --epochs count from that run's start; without a stop, "
-                    + "2000 more steps. Resuming into the checkpoint's own folder needs no --overwrite.")
+                    + "the text and carried state; its --batch, --seq, --optimizer, --seed, and its --lr, --clip, "
+                    + "--val-batches and text unless given. --steps and --epochs count from that run's start; "
+                    + "without a stop, its planned steps (else 2000 more). A folder holding only that run's "
+                    + "checkpoints is continued without --overwrite.")
     Path resume;
 
     @picocli.CommandLine.Spec
@@ -119,8 +120,76 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     /** Default stop when none of --steps, --epochs, --minutes is given. */
     static final long DEFAULT_STEPS = 2000;
 
+    private CellType cellType;
+    private Optimizer opt;
+    /** The checkpoint of --resume, and its step; null and 0 for a fresh run. */
+    private Snapshot resumed;
+    private long startStep;
+
     @Override
     public Integer call() {
+        cellType = parseCell(cell);
+        opt = switch (optimizer.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "adam" -> Optimizer.ADAM;
+            case "sgd" -> Optimizer.SGD;
+            case "adagrad" -> Optimizer.ADAGRAD;
+            default -> throw new Main.UserException("--optimizer must be adam, sgd or adagrad; got '" + optimizer + "'");
+        };
+        if (resume != null) {
+            applyCheckpoint();
+        }
+        checkRanges();
+        long maxSteps = steps != null ? steps : epochs != null || minutes != null ? 0 : defaultStop();
+
+        Path file = data != null ? data : DataFiles.defaultCorpus(Path.of("data"));
+        Corpus corpus = Corpus.read(file);
+        if (resumed != null && !Trainer.sameSymbols(resumed.vocab(), corpus.vocab())) {
+            throw new Main.UserException("--resume: the vocabulary of " + file + " (" + corpus.vocab().size()
+                    + " symbols) differs from the checkpoint's (" + resumed.vocab().size() + "); resume with the "
+                    + "text the model was trained on (--data)");
+        }
+        ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, headLayers, dropout);
+        TrainConfig tc = new TrainConfig(batch, seq, lr, clip, opt, seed, maxSteps,
+                epochs == null ? 0 : epochs, minutes == null ? 0 : minutes, logEvery, evalEvery, valBatches, out);
+
+        // A resumed run continues in a folder whose checkpoints are all its own without --overwrite.
+        boolean continuing = resumed != null && OutputFolder.holdsOnlyRun(out, runOf(resumed));
+        try (OutputFolder folder = OutputFolder.claim(out, overwrite || continuing);
+             Backend backend = BackendChoice.open(device.value())) {
+            Trainer trainer = new Trainer(backend, model, tc, corpus);
+            if (resumed != null) {
+                String note = trainer.resume(resumed, continuing && Files.exists(out.resolve("best.safetensors")));
+                log.info("resumed  {} at step {}{}", resume, trainer.steps(),
+                        continuing ? "" : " (into another folder: the best loss starts anew here)");
+                if (note != null) {
+                    log.warn("resume: {}", note);
+                }
+            }
+            Trainer.Result r = runWithInterrupts(trainer, folder);
+            switch (r.outcome()) {
+                case DIVERGED -> {
+                    return Main.EXIT_FAILED;
+                }
+                case INTERRUPTED -> {
+                    // Trainer.run said what it saved.
+                }
+                case FINISHED -> log.info("done: {} steps | val loss {} -> {} (best {}) | checkpoints {}",
+                        r.steps(), fmt(r.firstValLoss()), fmt(r.lastValLoss()), fmt(r.bestValLoss()),
+                        Files.exists(r.best()) ? r.latest() + " and " + r.best() : r.latest());
+            }
+            return 0;
+        }
+    }
+
+    private static CellType parseCell(String name) {
+        try {
+            return CellType.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new Main.UserException("--cell: " + e.getMessage());
+        }
+    }
+
+    private void checkRanges() {
         Options.range("--hidden", hidden, 1, ModelConfig.MAX_HIDDEN);
         Options.range("--layers", layers, 1, ModelConfig.MAX_LAYERS);
         Options.range("--head-layers", headLayers, 0, ModelConfig.MAX_HEAD_LAYERS);
@@ -147,142 +216,141 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         if (minutes != null && !(minutes > 0)) {
             throw new Main.UserException("--minutes must be > 0, got " + minutes);
         }
-        CellType cellType;
+    }
+
+    /** Steps to stop at when no stop option is given: the resumed run's own plan, else 2000 (more). */
+    private long defaultStop() {
+        if (resumed == null) {
+            return DEFAULT_STEPS;
+        }
+        long planned = longOr(resumed.training(), "steps_planned", 0);
+        return planned > startStep ? planned : startStep + DEFAULT_STEPS;
+    }
+
+    /**
+     * --resume: the model, batching, optimizer, seed and validation size come from the checkpoint (an
+     * option given with another value is an error); --lr and --clip too unless given; the text is the one
+     * it was trained on unless --data names one.
+     */
+    private void applyCheckpoint() {
+        if (resume.toString().isBlank()) {
+            throw new Main.UserException("--resume is empty; pass a checkpoint, e.g. --resume checkpoints/latest.safetensors");
+        }
+        resumed = Snapshot.read(resume);
         try {
-            cellType = CellType.parse(cell);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserException("--cell: " + e.getMessage());
-        }
-        Optimizer opt = switch (optimizer.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "adam" -> Optimizer.ADAM;
-            case "sgd" -> Optimizer.SGD;
-            case "adagrad" -> Optimizer.ADAGRAD;
-            default -> throw new Main.UserException("--optimizer must be adam, sgd or adagrad; got '" + optimizer + "'");
-        };
-        Snapshot resumed = null;
-        long startStep = 0;
-        if (resume != null) {
-            resumed = Snapshot.read(resume);
-            try {
-                ModelConfig m = resumed.config();
-                JsonObject t = resumed.training();
-                mustMatch("--cell", cellType.id(), m.cell().id());
-                mustMatch("--hidden", hidden, m.hidden());
-                mustMatch("--layers", layers, m.layers());
-                mustMatch("--head-layers", headLayers, m.headLayers());
-                mustMatch("--dropout", dropout, m.dropout());
-                cellType = m.cell();
-                hidden = m.hidden();
-                layers = m.layers();
-                headLayers = m.headLayers();
-                dropout = m.dropout();
-                if (t.has("batch")) {
-                    mustMatch("--batch", batch, t.get("batch").getAsInt());
-                    batch = t.get("batch").getAsInt();
-                }
-                if (t.has("seq")) {
-                    mustMatch("--seq", seq, t.get("seq").getAsInt());
-                    seq = t.get("seq").getAsInt();
-                }
-                if (t.has("optimizer")) {
-                    String o = t.get("optimizer").getAsString();
-                    mustMatch("--optimizer", opt.name().toLowerCase(java.util.Locale.ROOT), o);
-                    opt = Optimizer.valueOf(o.toUpperCase(java.util.Locale.ROOT));
-                }
-                if (t.has("seed")) {
-                    mustMatch("--seed", seed, t.get("seed").getAsLong());
-                    seed = t.get("seed").getAsLong();
-                }
-                if (!given("--lr") && t.has("lr")) {
-                    lr = t.get("lr").getAsFloat();
-                }
-                if (!given("--clip") && t.has("clip")) {
-                    clip = t.get("clip").getAsFloat();
-                }
-                startStep = t.has("step") ? t.get("step").getAsLong() : 0;
-                if (steps != null && steps <= startStep) {
-                    throw new Main.UserException("--steps " + steps + ": " + resume + " is at step " + startStep
-                            + " already, and --steps counts from the start of its run; pass a larger number");
-                }
-                if (epochs != null && t.has("epoch") && epochs <= t.get("epoch").getAsDouble()) {
-                    throw new Main.UserException("--epochs " + epochs + ": " + resume + " is at epoch "
-                            + String.format(java.util.Locale.ROOT, "%.2f", t.get("epoch").getAsDouble())
-                            + " already, and --epochs counts from the start of its run; pass a larger number");
-                }
-                if (data == null && t.has("data") && Files.isRegularFile(Path.of(t.get("data").getAsString()))) {
-                    data = Path.of(t.get("data").getAsString());
-                }
-            } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException
-                     | ClassCastException e) {
-                throw new Main.UserException(resume + ": the training metadata is not what gpurnn writes ("
-                        + e.getMessage() + "); resume from a checkpoint saved by gpurnn train");
+            ModelConfig m = resumed.config();
+            JsonObject t = resumed.training();
+            mustMatch("--cell", cellType.id(), m.cell().id());
+            mustMatch("--hidden", hidden, m.hidden());
+            mustMatch("--layers", layers, m.layers());
+            mustMatch("--head-layers", headLayers, m.headLayers());
+            mustMatch("--dropout", dropout, m.dropout());
+            cellType = m.cell();
+            hidden = m.hidden();
+            layers = m.layers();
+            headLayers = m.headLayers();
+            dropout = m.dropout();
+            if (t.has("batch")) {
+                mustMatch("--batch", batch, t.get("batch").getAsInt());
+                batch = t.get("batch").getAsInt();
             }
+            if (t.has("seq")) {
+                mustMatch("--seq", seq, t.get("seq").getAsInt());
+                seq = t.get("seq").getAsInt();
+            }
+            if (t.has("optimizer")) {
+                String o = t.get("optimizer").getAsString().toLowerCase(java.util.Locale.ROOT);
+                mustMatch("--optimizer", opt.name().toLowerCase(java.util.Locale.ROOT), o);
+                opt = switch (o) {
+                    case "adam" -> Optimizer.ADAM;
+                    case "sgd" -> Optimizer.SGD;
+                    case "adagrad" -> Optimizer.ADAGRAD;
+                    default -> throw new IllegalArgumentException("unknown optimizer '" + o + "'");
+                };
+            }
+            if (t.has("seed")) {
+                mustMatch("--seed", seed, t.get("seed").getAsLong());
+                seed = t.get("seed").getAsLong();
+            }
+            if (!given("--lr") && t.has("lr")) {
+                lr = t.get("lr").getAsFloat();
+            }
+            if (!given("--clip") && t.has("clip")) {
+                clip = t.get("clip").getAsFloat();
+            }
+            if (!given("--val-batches") && t.has("val_batches")) {
+                valBatches = t.get("val_batches").getAsInt();  // the best loss so far was measured on these
+            }
+            startStep = longOr(t, "step", 0);
+            if (steps != null && steps <= startStep) {
+                throw new Main.UserException("--steps " + steps + ": " + resume + " is at step " + startStep
+                        + " already, and --steps counts from the start of its run; pass a larger number");
+            }
+            if (epochs != null && t.has("epoch") && epochs <= t.get("epoch").getAsDouble()) {
+                throw new Main.UserException("--epochs " + epochs + ": " + resume + " is at epoch "
+                        + String.format(java.util.Locale.ROOT, "%.2f", t.get("epoch").getAsDouble())
+                        + " already, and --epochs counts from the start of its run; pass a larger number");
+            }
+            Path trainedOn = trainedOn(t);
+            if (data == null) {
+                if (trainedOn == null || !Files.isRegularFile(trainedOn)) {
+                    throw new Main.UserException(resume + " was trained on "
+                            + (trainedOn == null ? "a text it does not name" : trainedOn + ", which is not there any more")
+                            + "; pass --data FILE with that text");
+                }
+                data = trainedOn;
+            } else if (trainedOn != null && !data.toAbsolutePath().normalize().equals(trainedOn)) {
+                log.info("resume: training on {}; the checkpoint was trained on {}", data, trainedOn);
+            }
+        } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException
+                 | ClassCastException e) {
+            throw new Main.UserException(resume + ": the training metadata is not what gpurnn writes ("
+                    + e.getMessage() + "); resume from a checkpoint saved by gpurnn train");
         }
-        long maxSteps = steps == null && epochs == null && minutes == null ? startStep + DEFAULT_STEPS
-                : (steps == null ? 0 : steps);
+    }
 
-        Path file = data != null ? data : DataFiles.defaultCorpus(Path.of("data"));
-        Corpus corpus = Corpus.read(file);
-        if (resumed != null && !Trainer.sameSymbols(resumed.vocab(), corpus.vocab())) {
-            throw new Main.UserException("--resume: the vocabulary of " + file + " (" + corpus.vocab().size()
-                    + " symbols) differs from the checkpoint's (" + resumed.vocab().size() + "); resume with the "
-                    + "text the model was trained on (--data)");
-        }
-        ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, headLayers, dropout);
-        TrainConfig tc = new TrainConfig(batch, seq, lr, clip, opt, seed, maxSteps,
-                epochs == null ? 0 : epochs, minutes == null ? 0 : minutes, logEvery, evalEvery, valBatches, out);
+    /** The text a checkpoint was trained on, absolute; null when it does not say. */
+    private static Path trainedOn(JsonObject t) {
+        String p = t.has("data_path") ? t.get("data_path").getAsString()
+                : t.has("data") ? t.get("data").getAsString() : null;  // older checkpoints: the path as given
+        return p == null ? null : Path.of(p).toAbsolutePath().normalize();
+    }
 
-        // Resuming into the checkpoint's own folder continues that run: its files are this run's.
-        boolean sameRun = resume != null && resume.toAbsolutePath().normalize().getParent()
-                .equals(out.toAbsolutePath().normalize());
-        try (OutputFolder folder = OutputFolder.claim(out, overwrite || sameRun);
-             Backend backend = BackendChoice.open(device.value())) {
-            Trainer trainer = new Trainer(backend, model, tc, corpus);
-            if (resumed != null) {
-                String note = trainer.resume(resumed, sameRun);
-                log.info("resumed  {} at step {}", resume, trainer.steps());
-                if (note != null) {
-                    log.warn("resume: {}", note);
-                }
+    private static String runOf(Snapshot s) {
+        JsonObject t = s.training();
+        return t.has("run") && t.get("run").isJsonPrimitive() ? t.get("run").getAsString() : null;
+    }
+
+    private static long longOr(JsonObject o, String key, long otherwise) {
+        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsLong() : otherwise;
+    }
+
+    /** Runs the trainer; Ctrl-C (or SIGTERM) asks it to finish the step, save and return before the JVM exits. */
+    private static Trainer.Result runWithInterrupts(Trainer trainer, OutputFolder folder) {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            if (done.getCount() == 0) {
+                return;  // training is over; the JVM is exiting for another reason
             }
-            CountDownLatch done = new CountDownLatch(1);
-            Thread hook = new Thread(() -> {
-                if (done.getCount() == 0) {
-                    return;  // training is over; the JVM is exiting for another reason
-                }
-                log.warn("interrupt: finishing the current step, then saving");
-                trainer.requestStop();
-                try {
-                    done.await(120, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "gpurnn-interrupt");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Trainer.Result r;
+            log.warn("interrupt: finishing the current step, then saving");
+            trainer.requestStop();
             try {
-                r = trainer.run();
-            } finally {
-                folder.close();  // now: on Ctrl-C the JVM halts as soon as the hook returns
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // The JVM is already exiting (Ctrl-C): the hook is running and returns now.
-                }
+                done.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            switch (r.outcome()) {
-                case DIVERGED -> {
-                    return Main.EXIT_FAILED;
-                }
-                case INTERRUPTED -> {
-                    // Trainer.run said what it saved.
-                }
-                case FINISHED -> log.info("done: {} steps | val loss {} -> {} (best {}) | checkpoints {} and {}",
-                        r.steps(), fmt(r.firstValLoss()), fmt(r.lastValLoss()), fmt(r.bestValLoss()),
-                        r.latest(), r.best());
+        }, "gpurnn-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return trainer.run();
+        } finally {
+            folder.close();  // now: on Ctrl-C the JVM halts as soon as the hook returns
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is already exiting (Ctrl-C): the hook is running and returns now.
             }
-            return 0;
         }
     }
 

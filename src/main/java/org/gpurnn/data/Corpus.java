@@ -24,13 +24,15 @@ public final class Corpus {
     private static final double TRAIN_FRACTION = 0.9;
 
     private final String source;
+    private final Path file;       // the file read, absolute; null for a text given in memory
     private final Vocab vocab;
     private final int[] ids;
     /** Length of the training part: ids[0 .. split) train, ids[split .. length) validate. */
     private final int split;
 
-    private Corpus(String source, int[] codePoints) {
+    private Corpus(String source, Path file, int[] codePoints) {
         this.source = source;
+        this.file = file;
         this.vocab = vocabOf(codePoints);
         // Map every code point to its id in place; the code points are not needed afterwards.
         for (int i = 0; i < codePoints.length; i++) {
@@ -74,7 +76,7 @@ public final class Corpus {
         if (codePoints.length == 0) {
             throw new DataException(name + " is empty; pass --data FILE with some text to train on");
         }
-        return new Corpus(name, codePoints);
+        return new Corpus(name, file.toAbsolutePath().normalize(), codePoints);
     }
 
     /**
@@ -148,12 +150,17 @@ public final class Corpus {
                         + i + "; the text is not valid Unicode");
             }
         }
-        return new Corpus(sourceName, codePoints);
+        return new Corpus(sourceName, null, codePoints);
     }
 
     /** @return where the text came from (the file name as given, or the name passed to {@link #of}) */
     public String source() {
         return source;
+    }
+
+    /** @return the file the text was read from, as an absolute path; empty for a text given in memory */
+    public java.util.Optional<Path> file() {
+        return java.util.Optional.ofNullable(file);
     }
 
     /** @return the number of code points in the whole text */

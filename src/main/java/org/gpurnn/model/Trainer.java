@@ -53,6 +53,7 @@ public final class Trainer {
     private float bestVal = Float.POSITIVE_INFINITY;
     private long bestStep = -1;
     private boolean bestSaved;     // whether this run has written best.safetensors yet
+    private String runId = java.util.UUID.randomUUID().toString();  // kept across resumes
     private long valStep = -1;     // the step of the last validation, and its loss
     private float valLoss = Float.NaN;
 
@@ -93,7 +94,7 @@ public final class Trainer {
      *
      * @param snap       the checkpoint
      * @param bestIsOurs whether best.safetensors in the output folder belongs to that run (the run
-     *                   continues in the folder it was saved to)
+     *                   continues in the folder it was saved to); if not, the best starts anew here
      * @return a note of what could not be restored, or null when it continues exactly
      */
     public String resume(Snapshot snap, boolean bestIsOurs) {
@@ -114,14 +115,23 @@ public final class Trainer {
                     + " optimizer state tensors, " + cfg.optimizer() + " needs " + optState.size());
         }
         step = longOf(t, "step", 0);
+        long served = longOf(t, "batches_served", step);
+        if (step < 0 || served < 0) {
+            throw new IllegalArgumentException("resume: the checkpoint says step " + step + " and " + served
+                    + " batches served; both must be >= 0");
+        }
         startStep = step;
-        train.seek(longOf(t, "batches_served", step));
+        train.seek(served);
+        if (t.has("run") && t.get("run").isJsonPrimitive()) {
+            runId = t.get("run").getAsString();
+        }
         if (snap.stateStreams() == cfg.batchSize()) {
             net.setState(snap.state());
         } else {
             note = (note == null ? "" : note + "; ") + "the checkpoint has no carried state; the streams start from zero";
         }
-        if (t.has("best_val_loss") && t.get("best_val_loss").isJsonPrimitive()) {
+        // The best so far counts only where its file is: in another folder this run starts a new best.
+        if (bestIsOurs && t.has("best_val_loss") && t.get("best_val_loss").isJsonPrimitive()) {
             bestVal = t.get("best_val_loss").getAsFloat();
             bestStep = longOf(t, "best_step", -1);
         }
@@ -348,6 +358,7 @@ public final class Trainer {
             opt.add(a);
         }
         JsonObject t = new JsonObject();
+        t.addProperty("run", runId);
         t.addProperty("step", step);
         t.addProperty("epoch", train.epochProgress());
         t.addProperty("batches_served", train.batchesServed());
@@ -362,6 +373,9 @@ public final class Trainer {
         t.addProperty("seq", cfg.seqLen());
         t.addProperty("seed", cfg.seed());
         t.addProperty("data", corpus.source());
+        corpus.file().ifPresent(f -> t.addProperty("data_path", f.toString()));
+        t.addProperty("val_batches", cfg.valBatches());
+        t.addProperty("steps_planned", cfg.steps());
         t.addProperty("backend", be.describe());
         return new Snapshot(model, corpus.vocab(), net.getParams(), opt, net.getState(), t);
     }
@@ -390,7 +404,7 @@ public final class Trainer {
     private String stopText(long maxSteps) {
         List<String> s = new ArrayList<>();
         if (maxSteps > 0) {
-            s.add(maxSteps + " steps");
+            s.add(maxSteps + (maxSteps == 1 ? " step" : " steps"));
         }
         if (cfg.minutes() > 0) {
             s.add(cfg.minutes() + " min");

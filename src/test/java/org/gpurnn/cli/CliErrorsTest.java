@@ -196,11 +196,22 @@ class CliErrorsTest {
         assertEquals(0, r.status(), r.err());
         assertEquals(7, org.gpurnn.model.Snapshot.read(out.resolve("latest.safetensors")).training()
                 .get("step").getAsLong());
-        // Into another folder that holds another run's checkpoints: the usual rule applies.
+        // Into a folder that holds another run's checkpoints, even with the file to resume copied there:
+        // the usual rule applies.
         Path ck2 = dir.resolve("ck2");
-        assertEquals(0, run(cat(base, "--steps", "2", "--out", ck2.toString())).status());
-        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--resume", latest, "--steps", "9",
+        assertEquals(0, run(cat(base, "--steps", "2", "--seed", "9", "--out", ck2.toString())).status());
+        Path copy = Files.copy(out.resolve("latest.safetensors"), ck2.resolve("keep.safetensors"));
+        assertUserError(run("train", "--device", "cpu", "--resume", copy.toString(), "--steps", "9",
                 "--out", ck2.toString()), "--overwrite");
+        // Into a new folder: the run gets a best there too.
+        Path ck3 = dir.resolve("ck3");
+        assertEquals(0, run("train", "--device", "cpu", "--resume", latest, "--steps", "9", "--out", ck3.toString())
+                .status());
+        assertTrue(Files.exists(ck3.resolve("best.safetensors")));
+        // The text it was trained on is gone: say so rather than train on another.
+        Files.move(f, dir.resolve("moved.txt"));
+        assertUserError(run("train", "--device", "cpu", "--resume", latest, "--steps", "12",
+                "--out", out.toString()), "poem.txt", "not there any more", "--data");
     }
 
     private static String[] cat(String[] a, String... more) {
