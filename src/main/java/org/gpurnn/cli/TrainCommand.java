@@ -129,12 +129,10 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() {
         cellType = parseCell(cell);
-        opt = switch (optimizer.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "adam" -> Optimizer.ADAM;
-            case "sgd" -> Optimizer.SGD;
-            case "adagrad" -> Optimizer.ADAGRAD;
-            default -> throw new Main.UserException("--optimizer must be adam, sgd or adagrad; got '" + optimizer + "'");
-        };
+        opt = parseOptimizer(optimizer);
+        if (opt == null) {
+            throw new Main.UserException("--optimizer must be adam, sgd or adagrad; got '" + optimizer + "'");
+        }
         if (resume != null) {
             applyCheckpoint();
         }
@@ -179,6 +177,16 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             }
             return 0;
         }
+    }
+
+    /** adam, sgd or adagrad, in any case; null for anything else. */
+    private static Optimizer parseOptimizer(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "adam" -> Optimizer.ADAM;
+            case "sgd" -> Optimizer.SGD;
+            case "adagrad" -> Optimizer.ADAGRAD;
+            default -> null;
+        };
     }
 
     private static CellType parseCell(String name) {
@@ -261,12 +269,10 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             if (t.has("optimizer")) {
                 String o = t.get("optimizer").getAsString().toLowerCase(java.util.Locale.ROOT);
                 mustMatch("--optimizer", opt.name().toLowerCase(java.util.Locale.ROOT), o);
-                opt = switch (o) {
-                    case "adam" -> Optimizer.ADAM;
-                    case "sgd" -> Optimizer.SGD;
-                    case "adagrad" -> Optimizer.ADAGRAD;
-                    default -> throw new IllegalArgumentException("unknown optimizer '" + o + "'");
-                };
+                opt = parseOptimizer(o);
+                if (opt == null) {
+                    throw new IllegalArgumentException("unknown optimizer '" + o + "'");
+                }
             }
             if (t.has("seed")) {
                 mustMatch("--seed", seed, t.get("seed").getAsLong());
