@@ -57,6 +57,11 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             description = "Dropout probability after each recurrent layer, in [0, 1) (default: ${DEFAULT-VALUE}).")
     float dropout;
 
+    @Option(names = "--forget-bias", paramLabel = "F", defaultValue = "0",
+            description = "LSTM only: the forget gate's starting bias (default: ${DEFAULT-VALUE}). char-rnn's 1 helps "
+                    + "memory over long spans but can leave a model that fails from a zero state (see README).")
+    float forgetBias;
+
     @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "Parallel streams per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
@@ -137,6 +142,16 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             applyCheckpoint();
         }
         checkRanges();
+        if (given("--forget-bias") && cellType != CellType.LSTM) {
+            throw new Main.UserException("--forget-bias applies to --cell lstm only; leave it out for " + cellType.id());
+        }
+        if (given("--forget-bias") && resume != null) {
+            throw new Main.UserException("--forget-bias sets the starting weights, and a resumed run has its own; "
+                    + "leave it out with --resume");
+        }
+        if (!Float.isFinite(forgetBias)) {
+            throw new Main.UserException("--forget-bias must be a finite number, got " + forgetBias);
+        }
         long maxSteps = steps != null ? steps : epochs != null || minutes != null ? 0 : defaultStop();
 
         Path file = data != null ? data : DataFiles.defaultCorpus(Path.of("data"));
@@ -148,7 +163,8 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         }
         ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, headLayers, dropout);
         TrainConfig tc = new TrainConfig(batch, seq, lr, clip, opt, seed, maxSteps,
-                epochs == null ? 0 : epochs, minutes == null ? 0 : minutes, logEvery, evalEvery, valBatches, out);
+                epochs == null ? 0 : epochs, minutes == null ? 0 : minutes, logEvery, evalEvery, valBatches, out,
+                forgetBias);
 
         // A resumed run continues in a folder whose checkpoints are all its own without --overwrite.
         boolean continuing = resumed != null && OutputFolder.holdsOnlyRun(out, runOf(resumed));

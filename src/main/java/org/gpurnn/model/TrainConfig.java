@@ -20,10 +20,19 @@ import org.gpurnn.backend.Optimizer;
  * @param evalEvery   a validation pass (and checkpoint) every this many steps; 0 = only at the end
  * @param valBatches  batches of the validation split per evaluation; 0 = all of it
  * @param outDir      where checkpoints go
+ * @param forgetBias  starting bias of the LSTM's forget gate (other cells ignore it)
  */
 public record TrainConfig(int batchSize, int seqLen, float lr, float clip, Optimizer optimizer, long seed,
                           long steps, int epochs, double minutes, int logEvery, int evalEvery, int valBatches,
-                          Path outDir) {
+                          Path outDir, float forgetBias) {
+
+    /** A configuration with the default LSTM forget-gate bias, {@link ParamLayout#LSTM_FORGET_BIAS}. */
+    public TrainConfig(int batchSize, int seqLen, float lr, float clip, Optimizer optimizer, long seed,
+                       long steps, int epochs, double minutes, int logEvery, int evalEvery, int valBatches,
+                       Path outDir) {
+        this(batchSize, seqLen, lr, clip, optimizer, seed, steps, epochs, minutes, logEvery, evalEvery, valBatches,
+                outDir, ParamLayout.LSTM_FORGET_BIAS);
+    }
 
     public static final float ADAM_BETA1 = 0.9f;
     public static final float ADAM_BETA2 = 0.999f;
@@ -45,6 +54,9 @@ public record TrainConfig(int batchSize, int seqLen, float lr, float clip, Optim
         }
         if (logEvery < 1 || evalEvery < 0 || valBatches < 0) {
             throw new IllegalArgumentException("log-every must be >= 1; eval-every and val-batches >= 0");
+        }
+        if (!Float.isFinite(forgetBias)) {
+            throw new IllegalArgumentException("forget-gate bias must be a finite number, got " + forgetBias);
         }
     }
 }

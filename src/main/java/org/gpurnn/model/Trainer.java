@@ -79,7 +79,7 @@ public final class Trainer {
         }
         this.x = new int[cfg.batchSize() * cfg.seqLen()];
         this.y = new int[x.length];
-        net.setParams(net.layout().initialValues(cfg.seed()));
+        net.setParams(net.layout().initialValues(cfg.seed(), cfg.forgetBias()));
     }
 
     public Network network() {
@@ -372,6 +372,9 @@ public final class Trainer {
         t.addProperty("batch", cfg.batchSize());
         t.addProperty("seq", cfg.seqLen());
         t.addProperty("seed", cfg.seed());
+        if (model.cell() == org.gpurnn.backend.CellType.LSTM) {
+            t.addProperty("forget_bias", cfg.forgetBias());
+        }
         t.addProperty("data", corpus.source());
         corpus.file().ifPresent(f -> t.addProperty("data_path", f.toString()));
         t.addProperty("val_batches", cfg.valBatches());

@@ -157,6 +157,24 @@ class CliErrorsTest {
     }
 
     @Test
+    void forgetBiasStartsTheLstmForgetGate() throws IOException {
+        Path f = text("t.txt", "the cat sat on the mat.\n".repeat(100));
+        assertUserError(run("train", "--device", "cpu", "--data", f.toString(), "--cell", "gru", "--forget-bias", "1"),
+                "--forget-bias", "lstm");
+        Path out = dir.resolve("fb");
+        // One SGD step with a tiny rate: the biases are still about where they started.
+        assertEquals(0, run("train", "--device", "cpu", "--data", f.toString(), "--cell", "lstm", "--hidden", "4",
+                "--layers", "1", "--batch", "2", "--seq", "4", "--steps", "1", "--optimizer", "sgd", "--lr", "1e-6",
+                "--forget-bias", "1", "--out", out.toString()).status());
+        org.gpurnn.model.Snapshot s = org.gpurnn.model.Snapshot.read(out.resolve("latest.safetensors"));
+        org.gpurnn.model.ParamLayout.Entry b = new org.gpurnn.model.ParamLayout(s.config()).get("layers.0.b");
+        for (int j = 0; j < 4; j++) {
+            assertEquals(0f, s.params()[(int) b.offset() + j], 1e-4f, "input gate bias");
+            assertEquals(1f, s.params()[(int) b.offset() + 4 + j], 1e-4f, "forget gate bias");
+        }
+    }
+
+    @Test
     void unknownCommandsAndStrayWordsAreNamed() {
         assertUserError(run("frob"), "unknown command 'frob'", "train");
         assertUserError(run("devices", "extra"), "'extra'");
