@@ -103,8 +103,9 @@ public final class ClBackend implements Backend {
     /** Smallest K from which a tn product on a CPU device goes through transposed copies and nt. */
     private static final int TN_TRANSPOSE_MIN_K = 64;
     static final String MATMUL_REG_PROPERTY = "gpurnn.opencl.matmulReg";
-    /** Columns per work-item of the vector LSTM kernels: the default LSTM_VW of lstm_cell.cl. */
+    /** Columns per work-item of the vector LSTM kernels, passed to lstm_cell.cl as LSTM_VW. */
     private static final int LSTM_VW = 8;
+    private static final String LSTM_OPTIONS = "-DLSTM_VW=" + LSTM_VW;
     /** Smallest chunk of reduce_sum_chunks on CPU devices: enough work to outweigh a work-item's start. */
     private static final int CPU_REDUCE_CHUNK = 4096;
     /** col_sum_acc work-group shape (COLSUM_WX, COLSUM_WY). */
@@ -433,7 +434,7 @@ public final class ClBackend implements Backend {
                 long[] global = transB ? new long[] {ceilDiv(N, regNtN), ceilDiv(M, regNtM)}
                         : new long[] {ceilDiv(N, regN), ceilDiv(M, regM)};
                 // TODO(matmul-cpu-local): the runtime picks the work-group; explicit shapes measured no
-                // better than noise on a shared 2-core machine, worth a sweep on a quiet many-core one.
+                // better than noise on a busy 2-core machine, worth a sweep on a quiet many-core one.
                 launch(kernel("matmul.cl", matmulRegOptions, name), global, null,
                         M, N, K, a.mem, oa, b.mem, ob, c.mem, oc, acc);
                 return;
@@ -613,11 +614,11 @@ public final class ClBackend implements Backend {
             case LSTM -> {
                 ClBuf c = buf(f.c());
                 range(c, t * states, 2 * states, "c[t..t+1]");
-                if (cpu && H % LSTM_VW == 0) {
-                    launch1(kernel("lstm_cell.cl", "", "lstm_forward_vec"), states / LSTM_VW,
+                if (lstmVec(H)) {
+                    launch1(kernel("lstm_cell.cl", LSTM_OPTIONS, "lstm_forward_vec"), states / LSTM_VW,
                             t, B, H, xp.mem, hp.mem, h.mem, c.mem, act.mem);
                 } else {
-                    launch1(kernel("lstm_cell.cl", "", "lstm_forward"), states,
+                    launch1(kernel("lstm_cell.cl", LSTM_OPTIONS, "lstm_forward"), states,
                             t, B, H, xp.mem, hp.mem, h.mem, c.mem, act.mem);
                 }
             }
@@ -659,8 +660,9 @@ public final class ClBackend implements Backend {
                 ClBuf dc = buf(g.dc());
                 range(c, t * states, 2 * states, "c[t..t+1]");
                 range(dc, 0, states, "dc");
-                String name = cpu && H % LSTM_VW == 0 ? "lstm_backward_vec" : "lstm_backward";
-                launch1(kernel("lstm_cell.cl", "", name), name.endsWith("_vec") ? states / LSTM_VW : states,
+                boolean vec = lstmVec(H);
+                launch1(kernel("lstm_cell.cl", LSTM_OPTIONS, vec ? "lstm_backward_vec" : "lstm_backward"),
+                        vec ? states / LSTM_VW : states,
                         t, B, H, c.mem, act.mem, dhOut.mem, dh.mem, dc.mem, dxp.mem, dhp.mem);
             }
             case GRU -> launch1(kernel("gru_cell.cl", "", "gru_backward"), states,
@@ -669,6 +671,11 @@ public final class ClBackend implements Backend {
                     t, B, H, hp.mem, h.mem, act.mem, dhOut.mem, dh.mem, dxp.mem, dhp.mem);
             default -> throw new IllegalArgumentException("unknown cell " + cell);
         }
+    }
+
+    /** The vector LSTM kernels suit CPU devices, for widths they divide. */
+    private boolean lstmVec(int H) {
+        return cpu && H % LSTM_VW == 0;
     }
 
     private static void checkCell(CellType cell, int t, int B, int H) {
