@@ -22,8 +22,7 @@ import java.util.Locale;
  * cuDNN), and the reset applied to the recurrent product after the matmul, r*(h_prev·Wh_n), rather
  * than before it, (r*h_prev)·Wh_n: this keeps one recurrent matmul per step. MGU: Zhou et al. (2016),
  * its single forget gate f both resets (the same after-the-matmul form as the GRU) and interpolates,
- * with f on the new-candidate side as in the paper. LSTM: gate order i, f, o, g; the forget-gate bias
- * starts at 1. The activations kept for backward ({@code act}) are the gate values in the same order
+ * with f on the new-candidate side as in the paper. LSTM: gate order i, f, o, g. The activations kept for backward ({@code act}) are the gate values in the same order
  * (RNN: h itself; LSTM: i, f, o, g; GRU: r, z, n; MGU: f, n).
  */
 public enum CellType {
@@ -42,6 +41,11 @@ public enum CellType {
     /** Whether the cell carries a cell state c besides h. */
     public boolean hasCellState() {
         return this == LSTM;
+    }
+
+    /** K, the state tensors carried per layer: 2 with a cell state (h, c), else 1 (h). */
+    public int statesPerLayer() {
+        return hasCellState() ? 2 : 1;
     }
 
     /** Lower-case name as used on the command line and in checkpoints. */

@@ -15,4 +15,14 @@ public enum Optimizer {
     Optimizer(int stateTensors) {
         this.stateTensors = stateTensors;
     }
+
+    /** adam, sgd or adagrad in any case; null for anything else. */
+    public static Optimizer parse(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "adam" -> ADAM;
+            case "sgd" -> SGD;
+            case "adagrad" -> ADAGRAD;
+            default -> null;
+        };
+    }
 }

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measures training throughput: full steps (forward, backward, clip, Adam) in chars/s.",
-                "Uses data/tinyshakespeare.txt when present, else a generated text with 65 symbols."})
+                "Uses data/tinyshakespeare.txt when present, else a generated text with 65 symbols.",
+                "--device auto takes the first GPU, else any OpenCL device, else the plain-Java backend."})
 public final class BenchCommand implements Callable<Integer> {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BenchCommand.class);

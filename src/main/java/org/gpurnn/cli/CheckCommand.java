@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Verifies a device against the plain-Java reference: runs every op, then whole training "
                 + "steps of every cell, on both with the same inputs, and prints the largest absolute and "
-                + "relative error of each.", "Exits with status 1 if anything is outside its tolerance."})
+                + "relative error of each.", "Exits with status 1 if anything is outside its tolerance.",
+                "--device auto takes the first GPU, else any OpenCL device, else the plain-Java backend."})
 public final class CheckCommand implements Callable<Integer> {
 
     @Mixin

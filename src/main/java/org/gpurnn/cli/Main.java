@@ -49,7 +49,13 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler(Main::handleParameter);
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // An empty path ("") would otherwise mean the current folder: refuse it for every option.
+        cl.registerConverter(java.nio.file.Path.class, s -> {
+            if (s.isBlank()) {
+                throw new CommandLine.TypeConversionException("a path is needed, not an empty string");
+            }
+            return java.nio.file.Path.of(s);
+        });
         try {
             return cl.execute(args);
         } catch (OutOfMemoryError e) {

@@ -35,9 +35,6 @@ final class OutputFolder implements AutoCloseable {
     }
 
     static OutputFolder claim(Path dir, boolean overwrite) {
-        if (dir.toString().isBlank()) {
-            throw new Main.UserException("--out is empty; pass a folder for the checkpoints, e.g. --out checkpoints");
-        }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new Main.UserException("--out " + dir + " is a file, not a folder; pass a folder for the checkpoints");
         }
@@ -97,11 +94,10 @@ final class OutputFolder implements AutoCloseable {
             }
             any = true;
             try {
-                com.google.gson.JsonObject t = org.gpurnn.model.Snapshot.read(p).training();
-                if (!t.has("run") || !runId.equals(t.get("run").getAsString())) {
+                if (!runId.equals(org.gpurnn.model.Snapshot.runIdOf(p))) {
                     return false;
                 }
-            } catch (RuntimeException unreadable) {
+            } catch (org.gpurnn.io.CheckpointException unreadable) {
                 return false;  // damaged or foreign: not this run's
             }
         }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
         description = {"Trains a character-level model on a UTF-8 text file.",
                 "Checkpoints go to OUT/latest.safetensors (every validation and at the end) and "
                         + "OUT/best.safetensors (lowest validation loss). Ctrl-C finishes the current step, "
-                        + "saves OUT/latest.safetensors and exits; --resume OUT/latest.safetensors continues."})
+                        + "saves OUT/latest.safetensors and exits; --resume OUT/latest.safetensors continues.",
+                "--device auto takes the first GPU, else any OpenCL device, else the plain-Java backend."})
 public final class TrainCommand implements java.util.concurrent.Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
@@ -134,7 +135,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() {
         cellType = parseCell(cell);
-        opt = parseOptimizer(optimizer);
+        opt = Optimizer.parse(optimizer);
         if (opt == null) {
             throw new Main.UserException("--optimizer must be adam, sgd or adagrad; got '" + optimizer + "'");
         }
@@ -167,7 +168,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                 forgetBias);
 
         // A resumed run continues in a folder whose checkpoints are all its own without --overwrite.
-        boolean continuing = resumed != null && OutputFolder.holdsOnlyRun(out, runOf(resumed));
+        boolean continuing = resumed != null && OutputFolder.holdsOnlyRun(out, resumed.runId());
         try (OutputFolder folder = OutputFolder.claim(out, overwrite || continuing);
              Backend backend = BackendChoice.open(device.value())) {
             Trainer trainer = new Trainer(backend, model, tc, corpus);
@@ -193,16 +194,6 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             }
             return 0;
         }
-    }
-
-    /** adam, sgd or adagrad, in any case; null for anything else. */
-    private static Optimizer parseOptimizer(String name) {
-        return switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "adam" -> Optimizer.ADAM;
-            case "sgd" -> Optimizer.SGD;
-            case "adagrad" -> Optimizer.ADAGRAD;
-            default -> null;
-        };
     }
 
     private static CellType parseCell(String name) {
@@ -247,7 +238,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         if (resumed == null) {
             return DEFAULT_STEPS;
         }
-        long planned = longOr(resumed.training(), "steps_planned", 0);
+        long planned = resumed.trainingLong("steps_planned", 0);
         return planned > startStep ? planned : startStep + DEFAULT_STEPS;
     }
 
@@ -257,9 +248,6 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
      * it was trained on unless --data names one.
      */
     private void applyCheckpoint() {
-        if (resume.toString().isBlank()) {
-            throw new Main.UserException("--resume is empty; pass a checkpoint, e.g. --resume checkpoints/latest.safetensors");
-        }
         resumed = Snapshot.read(resume);
         try {
             ModelConfig m = resumed.config();
@@ -285,7 +273,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             if (t.has("optimizer")) {
                 String o = t.get("optimizer").getAsString().toLowerCase(java.util.Locale.ROOT);
                 mustMatch("--optimizer", opt.name().toLowerCase(java.util.Locale.ROOT), o);
-                opt = parseOptimizer(o);
+                opt = Optimizer.parse(o);
                 if (opt == null) {
                     throw new IllegalArgumentException("unknown optimizer '" + o + "'");
                 }
@@ -293,6 +281,9 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             if (t.has("seed")) {
                 mustMatch("--seed", seed, t.get("seed").getAsLong());
                 seed = t.get("seed").getAsLong();
+            }
+            if (t.has("forget_bias")) {
+                forgetBias = t.get("forget_bias").getAsFloat();  // recorded again in this run's checkpoints
             }
             if (!given("--lr") && t.has("lr")) {
                 lr = t.get("lr").getAsFloat();
@@ -303,7 +294,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             if (!given("--val-batches") && t.has("val_batches")) {
                 valBatches = t.get("val_batches").getAsInt();  // the best loss so far was measured on these
             }
-            startStep = longOr(t, "step", 0);
+            startStep = resumed.trainingLong("step", 0);
             if (steps != null && steps <= startStep) {
                 throw new Main.UserException("--steps " + steps + ": " + resume + " is at step " + startStep
                         + " already, and --steps counts from the start of its run; pass a larger number");
@@ -336,15 +327,6 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         String p = t.has("data_path") ? t.get("data_path").getAsString()
                 : t.has("data") ? t.get("data").getAsString() : null;  // older checkpoints: the path as given
         return p == null ? null : Path.of(p).toAbsolutePath().normalize();
-    }
-
-    private static String runOf(Snapshot s) {
-        JsonObject t = s.training();
-        return t.has("run") && t.get("run").isJsonPrimitive() ? t.get("run").getAsString() : null;
-    }
-
-    private static long longOr(JsonObject o, String key, long otherwise) {
-        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsLong() : otherwise;
     }
 
     /** Runs the trainer; Ctrl-C (or SIGTERM) asks it to finish the step, save and return before the JVM exits. */

@@ -65,7 +65,7 @@ public final class Corpus {
         } catch (AccessDeniedException e) {
             throw new DataException("cannot read " + name + ": permission denied; check the file's permissions "
                     + "or pass --data with another file", e);
-        } catch (IOException | OutOfMemoryError e) {
+        } catch (IOException e) {
             throw new DataException("cannot read " + name + ": " + reason(e)
                     + "; check the file or pass --data with another file", e);
         }
@@ -178,7 +178,17 @@ public final class Corpus {
         return ids;
     }
 
-    /** @return a new array with the training part: ids[0 .. n) with n = (int) (length * 0.9) */
+    /** @return the number of characters in the training part, (int) (length * 0.9) */
+    public int trainLength() {
+        return split;
+    }
+
+    /** @return the number of characters in the validation part */
+    public int valLength() {
+        return ids.length - split;
+    }
+
+    /** @return a new array with the training part: ids[0 .. trainLength()) */
     public int[] train() {
         return Arrays.copyOfRange(ids, 0, split);
     }

@@ -154,6 +154,11 @@ public final class Checkpoint {
      * @return that tensor
      * @throws CheckpointException naming the missing tensor and listing the ones there are
      */
+    /** Whether the checkpoint holds a tensor of this name. */
+    public boolean has(String name) {
+        return byName.containsKey(name);
+    }
+
     public Tensor tensor(String name) {
         Tensor t = byName.get(name);
         if (t == null) {
@@ -313,6 +318,52 @@ public final class Checkpoint {
     }
 
     private static Checkpoint read(Path path, FileChannel ch) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        List<Entry> entries = new ArrayList<>();
+        long dataStart = readHeader(path, ch, meta, entries);
+        checkOffsets(path, entries, ch.size() - dataStart);
+
+        List<Tensor> tensors = new ArrayList<>(entries.size());
+        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (Entry e : entries) {
+            float[] data = new float[(int) ((e.end - e.begin) / Float.BYTES)];
+            long pos = dataStart + e.begin;
+            for (int done = 0; done < data.length; ) {
+                int n = Math.min(data.length - done, CHUNK_BYTES / Float.BYTES);
+                buf.clear().limit(n * Float.BYTES);
+                readFully(ch, buf, pos);
+                buf.flip();
+                buf.asFloatBuffer().get(data, done, n);
+                done += n;
+                pos += (long) n * Float.BYTES;
+            }
+            tensors.add(new Tensor(e.name, e.shape, data));
+        }
+        return new Checkpoint(meta, tensors);
+    }
+
+    /**
+     * Reads only the header of a checkpoint: its metadata, format and version included.
+     *
+     * @throws CheckpointException as {@link #read} does for a missing, foreign or damaged header
+     */
+    public static Map<String, String> readMetadata(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new CheckpointException("checkpoint not found: " + path + "\nHINT: check the path");
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            Map<String, String> meta = new LinkedHashMap<>();
+            readHeader(path, ch, meta, new ArrayList<>());
+            return meta;
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read checkpoint " + path + ": " + reason(e)
+                    + "\nHINT: check that the file can be read", e);
+        }
+    }
+
+    /** Reads and checks the header into {@code meta} and {@code entries}; returns where the data starts. */
+    private static long readHeader(Path path, FileChannel ch, Map<String, String> meta, List<Entry> entries)
+            throws IOException {
         long size = ch.size();
         if (size < Long.BYTES) {
             throw new CheckpointException(path + " is too short to be a gpurnn checkpoint (" + size
@@ -334,32 +385,9 @@ public final class Checkpoint {
         ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
         readFully(ch, headerBuf, Long.BYTES);
         headerBuf.flip();
-
-        Map<String, String> meta = new LinkedHashMap<>();
-        List<Entry> entries = new ArrayList<>();
         parseHeader(path, headerBuf, meta, entries);
         checkFormat(path, meta);
-
-        long dataStart = Long.BYTES + headerLen;
-        checkOffsets(path, entries, size - dataStart);
-
-        List<Tensor> tensors = new ArrayList<>(entries.size());
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (Entry e : entries) {
-            float[] data = new float[(int) ((e.end - e.begin) / Float.BYTES)];
-            long pos = dataStart + e.begin;
-            for (int done = 0; done < data.length; ) {
-                int n = Math.min(data.length - done, CHUNK_BYTES / Float.BYTES);
-                buf.clear().limit(n * Float.BYTES);
-                readFully(ch, buf, pos);
-                buf.flip();
-                buf.asFloatBuffer().get(data, done, n);
-                done += n;
-                pos += (long) n * Float.BYTES;
-            }
-            tensors.add(new Tensor(e.name, e.shape, data));
-        }
-        return new Checkpoint(meta, tensors);
+        return Long.BYTES + headerLen;
     }
 
     /**
@@ -382,13 +410,12 @@ public final class Checkpoint {
         try (JsonReader reader = new JsonReader(new StringReader(json))) {
             reader.setStrictness(Strictness.STRICT);
             reader.beginObject();
-            List<String> names = new ArrayList<>();
+            java.util.Set<String> names = new java.util.HashSet<>();
             while (reader.hasNext()) {
                 String name = reader.nextName();
-                if (names.contains(name)) {
+                if (!names.add(name)) {
                     throw corrupt(path, "the header has the key \"" + name + "\" twice");
                 }
-                names.add(name);
                 if (name.equals(METADATA_KEY)) {
                     sawMetadata = true;
                     readMetadata(path, reader, meta);

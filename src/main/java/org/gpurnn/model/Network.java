@@ -190,23 +190,18 @@ public final class Network implements AutoCloseable {
 
     /** h[0] = h[T], c[0] = c[T] of every layer: the next batch continues these streams. */
     public void carryState() {
-        carryState(T);
-    }
-
-    /** h[0] = h[steps] after a pass of fewer than T steps. */
-    public void carryState(int steps) {
         long n = (long) B * cfg.hidden();
         for (CellBuffers f : fw) {
-            be.copy(f.h(), steps * n, f.h(), 0, n);
+            be.copy(f.h(), T * n, f.h(), 0, n);
             if (f.c() != null) {
-                be.copy(f.c(), steps * n, f.c(), 0, n);
+                be.copy(f.c(), T * n, f.c(), 0, n);
             }
         }
     }
 
     /** Reads the carried state back to the host, for a checkpoint: (L, K, B, H), K = 2 with a cell state (h, c). */
     public float[] getState() {
-        int n = B * cfg.hidden(), k = cfg.cell().hasCellState() ? 2 : 1;
+        int n = B * cfg.hidden(), k = cfg.cell().statesPerLayer();
         float[] out = new float[fw.length * k * n];
         for (int l = 0; l < fw.length; l++) {
             be.download(fw[l].h(), 0, out, (l * k) * n, n);
@@ -219,7 +214,7 @@ public final class Network implements AutoCloseable {
 
     /** Sets the carried state from {@link #getState()}'s layout. */
     public void setState(float[] values) {
-        int n = B * cfg.hidden(), k = cfg.cell().hasCellState() ? 2 : 1;
+        int n = B * cfg.hidden(), k = cfg.cell().statesPerLayer();
         if (values.length != fw.length * k * n) {
             throw new IllegalArgumentException("network: carried state needs " + fw.length * k * n + " values, got "
                     + values.length);

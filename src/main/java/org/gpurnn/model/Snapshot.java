@@ -58,7 +58,31 @@ public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<flo
 
     /** Values of carried state per stream: L * K * H. */
     static int stateRowsPerStream(ModelConfig config) {
-        return config.layers() * (config.cell().hasCellState() ? 2 : 1) * config.hidden();
+        return config.layers() * config.cell().statesPerLayer() * config.hidden();
+    }
+
+    /** A whole number from the training metadata, or {@code otherwise} when it is absent or null. */
+    public long trainingLong(String key, long otherwise) {
+        return training.has(key) && training.get(key).isJsonPrimitive() ? training.get(key).getAsLong() : otherwise;
+    }
+
+    /** The id of the training run that saved this snapshot (kept across resumes); null if it has none. */
+    public String runId() {
+        return runId(training);
+    }
+
+    /** {@link #runId()} of the checkpoint at {@code path}, read from its header alone. */
+    public static String runIdOf(Path path) {
+        String t = Checkpoint.readMetadata(path).get("training");
+        try {
+            return t == null ? null : runId(JsonParser.parseString(t).getAsJsonObject());
+        } catch (JsonParseException | IllegalStateException e) {
+            return null;
+        }
+    }
+
+    private static String runId(JsonObject t) {
+        return t.has("run") && t.get("run").isJsonPrimitive() ? t.get("run").getAsString() : null;
     }
 
     /** B of the carried state, 0 when none was saved. */
@@ -94,7 +118,7 @@ public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<flo
             tensors.add(new Checkpoint.Tensor("optimizer.s" + (k + 1), new int[] {params.length}, optState.get(k)));
         }
         if (state.length > 0) {
-            tensors.add(new Checkpoint.Tensor(STATE, new int[] {config.layers(), config.cell().hasCellState() ? 2 : 1,
+            tensors.add(new Checkpoint.Tensor(STATE, new int[] {config.layers(), config.cell().statesPerLayer(),
                 stateStreams(), config.hidden()}, state));
         }
         new Checkpoint(meta, tensors).write(path);
@@ -123,41 +147,41 @@ public record Snapshot(ModelConfig config, Vocab vocab, float[] params, List<flo
                             + java.util.Arrays.toString(e.shape())
                             + "\nHINT: the file is damaged or was edited; use another checkpoint");
                 }
-                float[] v = t.data();
-                for (int k = 0; k < v.length; k++) {
-                    if (!Float.isFinite(v[k])) {
-                        throw new CheckpointException(path + ": tensor " + e.name() + " holds " + v[k] + " at index "
-                                + k + "\nHINT: the model diverged before it was saved, or the file is damaged; "
-                                + "use an earlier checkpoint");
-                    }
-                }
+                float[] v = finite(path, e.name(), t.data());
                 System.arraycopy(v, 0, params, (int) e.offset(), v.length);
             }
+            // Training state, absent from a weights-only file: optimizer.s1, .s2 as the optimizer has them.
             List<float[]> opt = new ArrayList<>();
-            for (Checkpoint.Tensor t : ck.tensors()) {
-                if (t.name().startsWith("optimizer.s")) {
-                    if (t.data().length != params.length) {
-                        throw new CheckpointException(path + ": " + t.name() + " has " + t.data().length
-                                + " values, expected " + params.length + "\nHINT: the file is damaged");
-                    }
-                    opt.add(t.data());
+            for (int k = 1; ck.has("optimizer.s" + k); k++) {
+                float[] v = finite(path, "optimizer.s" + k, ck.tensor("optimizer.s" + k).data());
+                if (v.length != params.length) {
+                    throw new CheckpointException(path + ": optimizer.s" + k + " has " + v.length
+                            + " values, expected " + params.length + "\nHINT: the file is damaged");
                 }
+                opt.add(v);
             }
-            float[] state = new float[0];
-            for (Checkpoint.Tensor t : ck.tensors()) {
-                if (t.name().equals(STATE)) {
-                    state = t.data();
-                    if (state.length % stateRowsPerStream(config) != 0) {
-                        throw new CheckpointException(path + ": tensor " + STATE + " has " + state.length
-                                + " values, not a whole number of streams\nHINT: the file is damaged");
-                    }
-                }
+            float[] state = ck.has(STATE) ? finite(path, STATE, ck.tensor(STATE).data()) : new float[0];
+            if (state.length % stateRowsPerStream(config) != 0) {
+                throw new CheckpointException(path + ": tensor " + STATE + " has " + state.length
+                        + " values, not a whole number of streams\nHINT: the file is damaged");
             }
             return new Snapshot(config, vocab, params, opt, state, training);
         } catch (JsonParseException | IllegalStateException | NullPointerException | IllegalArgumentException e) {
             throw new CheckpointException(path + ": the model description in the checkpoint is invalid ("
                     + e.getMessage() + ")\nHINT: the file is damaged or was written by another program");
         }
+    }
+
+    /** The values of a tensor, refused if any is NaN or infinite. */
+    private static float[] finite(Path path, String name, float[] v) {
+        for (int k = 0; k < v.length; k++) {
+            if (!Float.isFinite(v[k])) {
+                throw new CheckpointException(path + ": tensor " + name + " holds " + v[k] + " at index " + k
+                        + "\nHINT: the model diverged before it was saved, or the file is damaged; "
+                        + "use an earlier checkpoint");
+            }
+        }
+        return v;
     }
 
     private static String require(Map<String, String> meta, String key, Path path) {

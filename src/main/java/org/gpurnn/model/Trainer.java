@@ -44,7 +44,7 @@ public final class Trainer {
     private final Corpus corpus;
     private final Network net;
     private final List<Buf> optState = new ArrayList<>();
-    private final BatchLoader train;
+    private final BatchLoader train, val;
     private final int[] x, y;
     private volatile boolean stopRequested;
 
@@ -53,6 +53,7 @@ public final class Trainer {
     private float bestVal = Float.POSITIVE_INFINITY;
     private long bestStep = -1;
     private boolean bestSaved;     // whether this run has written best.safetensors yet
+    private float firstTrain = Float.NaN;  // the run's first logged training loss, for the divergence test
     private String runId = java.util.UUID.randomUUID().toString();  // kept across resumes
     private long valStep = -1;     // the step of the last validation, and its loss
     private float valLoss = Float.NaN;
@@ -67,9 +68,9 @@ public final class Trainer {
         } catch (DataException e) {
             throw new DataException("training split (first 90% of the text): " + e.getMessage());
         }
-        // Fail now, not at the first evaluation, when the validation split is too short.
+        // Made now, so that a validation split too short fails here rather than at the first evaluation.
         try {
-            new BatchLoader(corpus.val(), cfg.batchSize(), cfg.seqLen());
+            this.val = new BatchLoader(corpus.val(), cfg.batchSize(), cfg.seqLen());
         } catch (DataException e) {
             throw new DataException("validation split (last 10% of the text): " + e.getMessage());
         }
@@ -103,37 +104,39 @@ public final class Trainer {
         }
         JsonObject t = snap.training();
         net.setParams(snap.params());
-        String note = null;
-        if (snap.optState().size() == optState.size()) {
-            for (int k = 0; k < optState.size(); k++) {
-                be.upload(optState.get(k), 0, snap.optState().get(k), 0, snap.optState().get(k).length);
-            }
-        } else if (snap.optState().isEmpty()) {
-            note = "the checkpoint has no optimizer state; it starts afresh";
-        } else {
-            throw new IllegalArgumentException("resume: the checkpoint has " + snap.optState().size()
-                    + " optimizer state tensors, " + cfg.optimizer() + " needs " + optState.size());
+        // Fresh moments under a late step count would make the first Adam updates several times lr.
+        if (snap.optState().size() != optState.size()) {
+            throw new IllegalArgumentException("resume: the checkpoint holds " + snap.optState().size()
+                    + " optimizer state tensors, " + cfg.optimizer().name().toLowerCase(java.util.Locale.ROOT)
+                    + " needs " + optState.size() + " (a weights-only file cannot be resumed); train anew");
         }
-        step = longOf(t, "step", 0);
-        long served = longOf(t, "batches_served", step);
+        for (int k = 0; k < optState.size(); k++) {
+            be.upload(optState.get(k), 0, snap.optState().get(k), 0, snap.optState().get(k).length);
+        }
+        step = snap.trainingLong("step", 0);
+        long served = snap.trainingLong("batches_served", step);
         if (step < 0 || served < 0) {
             throw new IllegalArgumentException("resume: the checkpoint says step " + step + " and " + served
                     + " batches served; both must be >= 0");
         }
         startStep = step;
         train.seek(served);
-        if (t.has("run") && t.get("run").isJsonPrimitive()) {
-            runId = t.get("run").getAsString();
+        if (snap.runId() != null) {
+            runId = snap.runId();
         }
+        if (t.has("first_train_loss") && t.get("first_train_loss").isJsonPrimitive()) {
+            firstTrain = t.get("first_train_loss").getAsFloat();  // the divergence test's reference
+        }
+        String note = null;
         if (snap.stateStreams() == cfg.batchSize()) {
             net.setState(snap.state());
         } else {
-            note = (note == null ? "" : note + "; ") + "the checkpoint has no carried state; the streams start from zero";
+            note = "the checkpoint has no carried state; the streams start from zero";
         }
         // The best so far counts only where its file is: in another folder this run starts a new best.
         if (bestIsOurs && t.has("best_val_loss") && t.get("best_val_loss").isJsonPrimitive()) {
             bestVal = t.get("best_val_loss").getAsFloat();
-            bestStep = longOf(t, "best_step", -1);
+            bestStep = snap.trainingLong("best_step", -1);
         }
         bestSaved = bestIsOurs;
         return note;
@@ -142,10 +145,6 @@ public final class Trainer {
     /** Whether two vocabularies hold the same symbols with the same ids. */
     public static boolean sameSymbols(org.gpurnn.data.Vocab a, org.gpurnn.data.Vocab b) {
         return java.util.Arrays.equals(a.symbols(), b.symbols());
-    }
-
-    private static long longOf(JsonObject o, String key, long otherwise) {
-        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsLong() : otherwise;
     }
 
     /** Updates done so far. */
@@ -182,7 +181,7 @@ public final class Trainer {
      * NaN when a stop was requested before the pass was complete.
      */
     public float validate() {
-        BatchLoader val = new BatchLoader(corpus.val(), cfg.batchSize(), cfg.seqLen());
+        val.seek(0);
         int batches = cfg.valBatches() == 0 ? val.batchesPerEpoch() : Math.min(cfg.valBatches(), val.batchesPerEpoch());
         net.saveState();
         net.resetState();
@@ -233,7 +232,7 @@ public final class Trainer {
                             ? String.format(Locale.ROOT, "(untrained; ln V = %.4f)", Math.log(model.vocab()))
                             : String.format(Locale.ROOT, "(resumed; best %.4f @ %d)", bestVal, bestStep)));
         }
-        float lastVal = firstVal, lastTrain = Float.NaN, firstTrain = Float.NaN;
+        float lastVal = firstVal, lastTrain = Float.NaN;
         long intervalStart = System.nanoTime(), sinceLog = 0;
         Outcome outcome = Outcome.FINISHED;
         net.resetScalar(Network.TRAIN_LOSS);
@@ -363,6 +362,7 @@ public final class Trainer {
         t.addProperty("epoch", train.epochProgress());
         t.addProperty("batches_served", train.batchesServed());
         addFinite(t, "train_loss", trainLoss);
+        addFinite(t, "first_train_loss", firstTrain);
         addFinite(t, "val_loss", valLoss);
         addFinite(t, "best_val_loss", bestVal);
         t.addProperty("best_step", bestStep);
@@ -395,7 +395,7 @@ public final class Trainer {
     private void logStart(long maxSteps) {
         log.info("model    {} | {} parameters", model.summary(), net.layout().size());
         log.info("data     {} | {} chars, vocab {} | train {} / val {} chars | {} batches per epoch",
-                corpus.source(), corpus.length(), model.vocab(), corpus.train().length, corpus.val().length,
+                corpus.source(), corpus.length(), model.vocab(), corpus.trainLength(), corpus.valLength(),
                 train.batchesPerEpoch());
         log.info(String.format(Locale.ROOT,
                 "training B=%d T=%d | %s lr %.1e | clip %s | seed %d | stop: %s | out %s",

@@ -172,6 +172,11 @@ class CliErrorsTest {
             assertEquals(0f, s.params()[(int) b.offset() + j], 1e-4f, "input gate bias");
             assertEquals(1f, s.params()[(int) b.offset() + 4 + j], 1e-4f, "forget gate bias");
         }
+        // A resumed run records the start it came from.
+        assertEquals(0, run("train", "--device", "cpu", "--resume", out.resolve("latest.safetensors").toString(),
+                "--steps", "2", "--out", out.toString()).status());
+        assertEquals(1f, org.gpurnn.model.Snapshot.read(out.resolve("latest.safetensors")).training()
+                .get("forget_bias").getAsFloat());
     }
 
     @Test

@@ -88,6 +88,18 @@ class TrainerCheckpointTest {
     }
 
     @Test
+    void aCheckpointWithoutOptimizerStateIsNotResumed() throws IOException {
+        Corpus corpus = Corpus.of("the cat sat on the mat.\n".repeat(100), "cat");
+        trainer(3, 0, corpus).run();
+        Snapshot full = Snapshot.read(dir.resolve("latest.safetensors"));
+        Snapshot weightsOnly = new Snapshot(full.config(), full.vocab(), full.params(), java.util.List.of(),
+                full.state(), full.training());
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> trainer(6, 0, corpus).resume(weightsOnly, true));
+        assertTrue(e.getMessage().contains("optimizer state"), e.getMessage());
+    }
+
+    @Test
     void aStopRequestedBeforeAnyStepSavesNothing() throws IOException {
         Corpus corpus = Corpus.of("the cat sat on the mat.\n".repeat(100), "cat");
         Trainer t = trainer(100, 0, corpus);
