@@ -4,8 +4,8 @@
 #
 # Usage: bench/cells.sh [--device cpu|N] [--steps 300] [--hidden 256] [--layers 2] [--batch 32]
 #                       [--seq 64] [--cells "rnn gru mgu lstm"] [--torch PATH/torch_charrnn.py]
-# The PyTorch trainer takes --cell --hidden --layers --batch --seq --steps --json and prints val_loss;
-# it has no MGU. Logs of each run go to bench/out/.
+# The PyTorch trainer (run with $PYTHON, default python3) takes --cell --hidden --layers --batch --seq
+# --steps --warmup --data --json and prints val_loss; it has no MGU. Logs of each run go to bench/out/.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 device=cpu steps=300 hidden=256 layers=2 batch=32 seq=64 cells="rnn gru mgu lstm" torch=""
@@ -39,7 +39,7 @@ for cell in $cells; do
     printf '%-6s %-8s %10s %10s\n' "$cell" "gpurnn-$device" "$val" "$(( $(date +%s) - start ))"
     if [[ -n "$torch" && "$cell" != mgu ]]; then
         start=$(date +%s)
-        line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$torch" --cell "$cell" \
+        line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${PYTHON:-python3}" "$torch" --cell "$cell" \
             --hidden "$hidden" --layers "$layers" --batch "$batch" --seq "$seq" --steps "$steps" \
             --warmup 0 --data data/tinyshakespeare.txt --json)
         val=$(sed -E 's/.*"val_loss": ?([0-9.]+).*/\1/' <<<"$line")

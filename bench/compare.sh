@@ -3,12 +3,13 @@
 # the same machine, so that the ratios are fair on a shared, noisy host.
 #
 # Usage: bench/compare.sh --torch PATH/torch_charrnn.py [--device N] [--cell rnn] [--hidden 128]
-#                         [--layers 1] [--batch 32] [--seq 64] [--steps 20] [--threads 2]
+#                         [--layers 1] [--batch 32] [--seq 64] [--steps 20] [--threads N]
 # PATH/torch_charrnn.py is a PyTorch trainer taking the same model flags and printing one JSON line
-# with chars_per_s when given --json. Prints one line per trainer and the ratios to PyTorch.
+# with chars_per_s when given --json; it runs with $PYTHON (default python3) and --threads (default:
+# every core, as gpurnn's CPU backend uses). Prints one line per trainer and the ratios to PyTorch.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-torch="" device="auto" cell=rnn hidden=128 layers=1 batch=32 seq=64 steps=20 threads=2
+torch="" device="auto" cell=rnn hidden=128 layers=1 batch=32 seq=64 steps=20 threads=$(nproc)
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --torch) torch="$2"; shift 2 ;;
@@ -28,25 +29,31 @@ cd "$root"
 
 results=()
 run_gpurnn() {
-    local dev="$1" line
-    if line=$(bin/gpurnn bench --device "$dev" "${shape[@]}" --json 2>/dev/null); then
+    local dev="$1" line err
+    err=$(mktemp)
+    if line=$(bin/gpurnn bench --device "$dev" "${shape[@]}" --json 2>"$err"); then
         results+=("gpurnn-$dev $(sed -E 's/.*"chars_per_s":([0-9]+).*/\1/' <<<"$line")")
         echo "gpurnn --device $dev: $line"
     else
-        echo "gpurnn --device $dev: not available" >&2
+        echo "gpurnn --device $dev: not available: $(grep -m1 '^error:' "$err" || tail -n1 "$err")" >&2
     fi
+    rm -f "$err"
 }
 run_gpurnn cpu
 [[ "$device" == cpu ]] || run_gpurnn "$device"
 
 if [[ -n "$torch" ]]; then
     # OpenBLAS overrides some hosts set for old builds slow PyTorch down: unset them for this command only.
-    line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 "$torch" "${shape[@]}" \
+    line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${PYTHON:-python3}" "$torch" "${shape[@]}" \
         --threads "$threads" --data data/tinyshakespeare.txt --json)
     results+=("pytorch $(sed -E 's/.*"chars_per_s": ?([0-9]+).*/\1/' <<<"$line")")
     echo "pytorch: $line"
 fi
 
+if [[ ${#results[@]} -eq 0 ]]; then
+    echo "compare.sh: no trainer ran" >&2
+    exit 1
+fi
 echo
 printf '%-16s %12s %10s\n' trainer chars/s vs-torch
 ref=""

@@ -24,6 +24,10 @@ import org.gpurnn.backend.Tokens;
  *
  * <p>Matrix products are split over rows across the common fork-join pool when they are large; every
  * other op is a single sequential loop.
+ *
+ * <p>TODO(cpu-fast): this is the specification, not a fast path: a transposed operand is copied on
+ * every call (the recurrent weights once per time step in backward), column sums walk memory by
+ * column, and nothing is vectorised. A fast CPU backend, tested against this one, is planned.
  */
 public final class CpuBackend implements Backend {
 

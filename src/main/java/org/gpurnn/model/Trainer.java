@@ -159,6 +159,8 @@ public final class Trainer {
 
     /** One update on the next batch; returns nothing to the host. */
     public void step() {
+        // TODO(training): the state is reset only at an epoch's start, so the model rarely sees the zero
+        // state that validation and sampling start from; occasional resets would make that start robust.
         if (train.next(x, y)) {
             net.resetState();
         }

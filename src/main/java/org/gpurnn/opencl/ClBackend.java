@@ -378,6 +378,10 @@ public final class ClBackend implements Backend {
         t.setHost(ids);
         try {
             // Blocking writes: the host arrays are rewritten by the next setTokens.
+            // TODO(upload-async): a blocking write waits for the kernels queued before it, so the host
+            // cannot run ahead of the device; and the grouping (order, segStart) is uploaded for every
+            // token set though only the inputs' scatter-add reads it. Double-buffered non-blocking
+            // writes from direct buffers, with the grouping only where it is used, would fix both.
             clEnqueueWriteBuffer(queue, t.ids, CL_TRUE, 0, (long) t.n * Sizeof.cl_int,
                     Pointer.to(t.ids()), 0, null, null);
             clEnqueueWriteBuffer(queue, t.order, CL_TRUE, 0, (long) t.n * Sizeof.cl_int,
@@ -977,6 +981,9 @@ public final class ClBackend implements Backend {
      * Sets the arguments in order (cl_mem, Integer, Long, Float) and enqueues the kernel. A null local
      * size lets the runtime choose.
      */
+    // TODO(launch-fusion): every launch sets all its arguments again through JNI, though inside the
+    // time loop only t and an offset change; small models are bound by this and by the number of
+    // launches (about 5 per time step and layer).
     private void launch(Kernel k, long[] global, long[] local, Object... args) {
         checkOpen();
         if (local != null) {
