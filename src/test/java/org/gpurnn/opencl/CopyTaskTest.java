@@ -34,14 +34,20 @@ class CopyTaskTest {
     static final int BUDGET = 1500;     // training steps
     static final int EVAL_EVERY = 100;
     static final double LEARNT = 0.9;   // recall accuracy that counts as learnt
+    /**
+     * The LSTM's starting forget-gate bias for this task. σ(1) = 0.73 keeps 0.73^40 ≈ 1e-5 of a stored
+     * value over the delay, and with it the LSTM learnt only on some seeds; σ(3) = 0.95 keeps about
+     * 13%, and it learnt within 500 to 1000 steps on each of five seeds.
+     */
+    static final float FORGET_BIAS = 3f;
 
     /** The best recall accuracy seen at the evaluations within the budget, stopping once learnt. */
     static double bestAccuracy(Backend be, CellType cell, long seed) {
         ModelConfig cfg = new ModelConfig(cell, V, H, 1, 0, 0f);
         Network net = new Network(be, cfg, B, T);
-        // A long-memory task: start the LSTM's forget gate open (bias 1, as char-rnn does for every
-        // task) so that the cell keeps what it stored; the other cells ignore this.
-        net.setParams(net.layout().initialValues(seed, 1f));
+        // A long-memory task: start the LSTM's forget gate open so that the cell keeps what it
+        // stored; the other cells ignore this.
+        net.setParams(net.layout().initialValues(seed, FORGET_BIAS));
         long P = net.layout().size();
         Buf m = be.alloc(P), v = be.alloc(P);
         SplittableRandom train = new SplittableRandom(seed), held = new SplittableRandom(seed + 1);
@@ -113,6 +119,7 @@ class CopyTaskTest {
         System.out.println("copy task, best recall accuracy within " + BUDGET + " steps:" + report);
         assertTrue(acc[CellType.LSTM.ordinal()] >= LEARNT, "LSTM should learn:" + report);
         assertTrue(acc[CellType.GRU.ordinal()] >= LEARNT, "GRU should learn:" + report);
+        assertTrue(acc[CellType.MGU.ordinal()] >= LEARNT, "MGU should learn:" + report);
         assertTrue(acc[CellType.RNN.ordinal()] < 0.5, "the vanilla RNN should stay near chance:" + report);
     }
 }
