@@ -165,7 +165,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, headLayers, dropout);
         TrainConfig tc = new TrainConfig(batch, seq, lr, clip, opt, seed, maxSteps,
                 epochs == null ? 0 : epochs, minutes == null ? 0 : minutes, logEvery, evalEvery, valBatches, out,
-                forgetBias);
+                forgetBias, TrainConfig.EPS);
 
         // A resumed run continues in a folder whose checkpoints are all its own without --overwrite.
         boolean continuing = resumed != null && OutputFolder.holdsOnlyRun(out, resumed.runId());

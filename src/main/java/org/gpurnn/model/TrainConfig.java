@@ -21,17 +21,18 @@ import org.gpurnn.backend.Optimizer;
  * @param valBatches  batches of the validation split per evaluation; 0 = all of it
  * @param outDir      where checkpoints go
  * @param forgetBias  starting bias of the LSTM's forget gate (other cells ignore it)
+ * @param eps         added to the denominator of Adam and Adagrad ({@link #EPS} for training)
  */
 public record TrainConfig(int batchSize, int seqLen, float lr, float clip, Optimizer optimizer, long seed,
                           long steps, int epochs, double minutes, int logEvery, int evalEvery, int valBatches,
-                          Path outDir, float forgetBias) {
+                          Path outDir, float forgetBias, float eps) {
 
-    /** A configuration with the default LSTM forget-gate bias, {@link ParamLayout#LSTM_FORGET_BIAS}. */
+    /** A configuration with the default LSTM forget-gate bias and {@link #EPS}. */
     public TrainConfig(int batchSize, int seqLen, float lr, float clip, Optimizer optimizer, long seed,
                        long steps, int epochs, double minutes, int logEvery, int evalEvery, int valBatches,
                        Path outDir) {
         this(batchSize, seqLen, lr, clip, optimizer, seed, steps, epochs, minutes, logEvery, evalEvery, valBatches,
-                outDir, ParamLayout.LSTM_FORGET_BIAS);
+                outDir, ParamLayout.LSTM_FORGET_BIAS, EPS);
     }
 
     public static final float ADAM_BETA1 = 0.9f;
@@ -54,6 +55,9 @@ public record TrainConfig(int batchSize, int seqLen, float lr, float clip, Optim
         }
         if (logEvery < 1 || evalEvery < 0 || valBatches < 0) {
             throw new IllegalArgumentException("log-every must be >= 1; eval-every and val-batches >= 0");
+        }
+        if (!(eps > 0) || Float.isInfinite(eps)) {
+            throw new IllegalArgumentException("eps must be a positive number, got " + eps);
         }
         if (!Float.isFinite(forgetBias)) {
             throw new IllegalArgumentException("forget-gate bias must be a finite number, got " + forgetBias);

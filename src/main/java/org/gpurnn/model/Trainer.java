@@ -170,7 +170,7 @@ public final class Trainer {
         net.backward(seed);
         step++;
         OptimizerArgs args = new OptimizerArgs(cfg.lr(), TrainConfig.ADAM_BETA1, TrainConfig.ADAM_BETA2,
-                TrainConfig.EPS,
+                cfg.eps(),
                 (int) Math.min(step, Integer.MAX_VALUE));
         be.optimizerStep(cfg.optimizer(), net.layout().size(), net.params(), net.grads(),
                 optState.size() > 0 ? optState.get(0) : null, optState.size() > 1 ? optState.get(1) : null,
