@@ -485,6 +485,9 @@ public final class OpChecks {
         }
     }
 
+    /** Length from which {@link #reduceCase} uses exactly summable values. */
+    static final int EXACT_REDUCE_FROM = 4096;
+
     private static void addReduce(List<Case> cs) {
         for (int n : new int[] {1, 257, 70001}) {
             for (int v = 0; v < 4; v++) {
@@ -493,12 +496,27 @@ public final class OpChecks {
         }
     }
 
-    /** One reduceSum case over n elements of [-1, 1]. */
+    /**
+     * One reduceSum case over n elements of [-1, 1]. Beyond {@link #EXACT_REDUCE_FROM} elements the
+     * values are multiples of 1/2 (squares: of 1/4), whose sums in any order are exact in float up to
+     * millions of terms: the result must then match exactly, so a dropped or repeated element shows,
+     * which a rounding tolerance growing with n would hide.
+     */
     public static Case reduceCase(int n, boolean squares, boolean accumulate) {
         String op = "reduceSum" + (squares ? " squares" : "") + (accumulate ? " acc" : " over");
-        return new Case("reduce", op, "n=" + n, run -> {
-            Tensor src = run.input("src", -1, 1, 5, n);
-            Tensor d = run.output("dst", Tolerances.treeSum(n + 1, 1), -1, 1, 1, 1);
+        boolean exact = n >= EXACT_REDUCE_FROM;
+        return new Case("reduce", op, "n=" + n + (exact ? " halves" : ""), run -> {
+            Tensor src;
+            if (exact) {
+                float[] halves = new float[n];
+                for (int i = 0; i < n; i++) {
+                    halves[i] = (run.random().nextInt(5) - 2) * 0.5f;
+                }
+                src = run.input("src", halves, 5, n);
+            } else {
+                src = run.input("src", -1, 1, 5, n);
+            }
+            Tensor d = run.output("dst", exact ? Tolerances.EXACT : Tolerances.treeSum(n + 1, 1), -1, 1, 1, 1);
             run.exec((be, s) -> be.reduceSum(src.at(s), src.off(), n, squares, d.at(s), d.off(), accumulate));
         });
     }
@@ -696,6 +714,29 @@ public final class OpChecks {
                             s2 == null ? null : s2.at(s), ss.at(s), clip, args));
                 }));
             }
+            cs.add(normThenStep(opt, n, 5f, 4));
         }
+    }
+
+    /**
+     * A training step's tail: sumSq = reduceSum(g^2) on the device, then several clipped updates from
+     * zero state. The first updates divide by a small sqrt(v), which shows where epsilon is added.
+     */
+    public static Case normThenStep(Optimizer opt, int n, float clip, int steps) {
+        return new Case("optimizer", opt.name().toLowerCase(Locale.ROOT) + " norm+steps", "n=" + n + " steps=" + steps,
+                run -> {
+                    Tensor p = run.output("params", Tolerances.POINTWISE, -1, 1, 0, n);
+                    Tensor g = run.input("grads", -1, 1, 0, n);
+                    Tensor s1 = run.output("state1", Tolerances.POINTWISE, 0, 0, 0, n);
+                    Tensor s2 = run.output("state2", Tolerances.POINTWISE, 0, 0, 0, n);
+                    Tensor ss = run.output("sumSq", Tolerances.treeSum(n, 1), 0, 0, 0, 1);
+                    run.exec((be, s) -> {
+                        be.reduceSum(g.at(s), 0, n, true, ss.at(s), 0, false);
+                        for (int k = 1; k <= steps; k++) {
+                            be.optimizerStep(opt, n, p.at(s), g.at(s), s1.at(s), s2.at(s), ss.at(s), clip,
+                                    new OptimizerArgs(0.01f, 0.9f, 0.999f, 1e-8f, k));
+                        }
+                    });
+                });
     }
 }
