@@ -33,29 +33,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--cell", paramLabel = "CELL", defaultValue = "rnn",
-            description = "rnn, gru, mgu or lstm (default: ${DEFAULT-VALUE}).")
-    String cell;
-
-    @Option(names = "--hidden", paramLabel = "H", defaultValue = "128", description = "Hidden size (default: ${DEFAULT-VALUE}).")
-    int hidden;
-
-    @Option(names = "--layers", paramLabel = "L", defaultValue = "1", description = "Layers (default: ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(names = "--head-layers", paramLabel = "K", defaultValue = "0",
-            description = "Extra tanh layers before the softmax (default: ${DEFAULT-VALUE}).")
-    int headLayers;
-
-    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
-            description = "Dropout probability after each layer, in [0, 1) (default: ${DEFAULT-VALUE}).")
-    float dropout;
-
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "Batch size B (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--seq", paramLabel = "T", defaultValue = "64", description = "Unroll length T (default: ${DEFAULT-VALUE}).")
-    int seq;
+    @Mixin
+    ShapeOptions shape = new ShapeOptions("rnn", 128, 1);
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "20", description = "Timed steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -73,22 +52,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options.range("--hidden", hidden, 1, ModelConfig.MAX_HIDDEN);
-        Options.range("--layers", layers, 1, ModelConfig.MAX_LAYERS);
-        Options.positive("--batch", batch);
-        Options.positive("--seq", seq);
+        shape.check();
         Options.positive("--steps", steps);
         Options.nonNegative("--warmup", warmup);
-        Options.range("--head-layers", headLayers, 0, ModelConfig.MAX_HEAD_LAYERS);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new Main.UserException("--dropout must be in [0, 1), got " + dropout);
-        }
-        CellType cellType;
-        try {
-            cellType = CellType.parse(cell);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserException("--cell: " + e.getMessage());
-        }
+        CellType cellType = shape.cellType();
+        int batch = shape.batch, seq = shape.seq, hidden = shape.hidden, layers = shape.layers;
         Path shakespeare = Path.of("data", "tinyshakespeare.txt");
         Corpus corpus;
         if (Files.isRegularFile(shakespeare)) {
@@ -97,7 +65,8 @@ public final class BenchCommand implements Callable<Integer> {
             corpus = StepCheck.syntheticCorpus(65, Math.max(200_000, 12 * batch * (seq + 1)), 1);
             log.info("text     generated, 65 symbols ({} not found; speed does not depend on the text)", shakespeare);
         }
-        ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, headLayers, dropout);
+        ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, shape.headLayers,
+                shape.dropout);
         TrainConfig tc = new TrainConfig(batch, seq, 2e-3f, 5f, Optimizer.ADAM, 1, steps + warmup, 0, 0, 1, 0, 1,
                 Path.of("unused"));
         if (profile) {
@@ -128,8 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
                 o.addProperty("cell", cellType.id());
                 o.addProperty("hidden", hidden);
                 o.addProperty("layers", layers);
-                o.addProperty("head_layers", headLayers);
-                o.addProperty("dropout", dropout);
+                o.addProperty("head_layers", shape.headLayers);
+                o.addProperty("dropout", shape.dropout);
                 o.addProperty("batch", batch);
                 o.addProperty("seq", seq);
                 o.addProperty("params", net.layout().size());

@@ -40,34 +40,13 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--cell", paramLabel = "CELL", defaultValue = "lstm",
-            description = "Recurrent cell: rnn, gru, mgu or lstm (default: ${DEFAULT-VALUE}).")
-    String cell;
-
-    @Option(names = "--hidden", paramLabel = "H", defaultValue = "256", description = "Hidden size (default: ${DEFAULT-VALUE}).")
-    int hidden;
-
-    @Option(names = "--layers", paramLabel = "L", defaultValue = "2", description = "Stacked layers (default: ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(names = "--head-layers", paramLabel = "K", defaultValue = "0",
-            description = "Extra tanh layers of width H before the softmax (default: ${DEFAULT-VALUE}).")
-    int headLayers;
-
-    @Option(names = "--dropout", paramLabel = "P", defaultValue = "0",
-            description = "Dropout probability after each recurrent layer, in [0, 1) (default: ${DEFAULT-VALUE}).")
-    float dropout;
+    @Mixin
+    ShapeOptions shape = new ShapeOptions("lstm", 256, 2);
 
     @Option(names = "--forget-bias", paramLabel = "F", defaultValue = "0",
             description = "LSTM only: the forget gate's starting bias (default: ${DEFAULT-VALUE}). char-rnn's 1 helps "
                     + "memory over long spans but can leave a model that fails from a zero state (see README).")
     float forgetBias;
-
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "32", description = "Parallel streams per batch (default: ${DEFAULT-VALUE}).")
-    int batch;
-
-    @Option(names = "--seq", paramLabel = "T", defaultValue = "64", description = "Steps unrolled per batch (default: ${DEFAULT-VALUE}).")
-    int seq;
 
     @Option(names = "--lr", paramLabel = "LR", defaultValue = "2e-3", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     float lr;
@@ -134,7 +113,7 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
 
     @Override
     public Integer call() {
-        cellType = parseCell(cell);
+        cellType = shape.cellType();
         opt = Optimizer.parse(optimizer);
         if (opt == null) {
             throw new Main.UserException("--optimizer must be adam, sgd or adagrad; got '" + optimizer + "'");
@@ -162,8 +141,9 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
                     + " symbols) differs from the checkpoint's (" + resumed.vocab().size() + "); resume with the "
                     + "text the model was trained on (--data)");
         }
-        ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), hidden, layers, headLayers, dropout);
-        TrainConfig tc = new TrainConfig(batch, seq, lr, clip, opt, seed, maxSteps,
+        ModelConfig model = new ModelConfig(cellType, corpus.vocab().size(), shape.hidden, shape.layers,
+                shape.headLayers, shape.dropout);
+        TrainConfig tc = new TrainConfig(shape.batch, shape.seq, lr, clip, opt, seed, maxSteps,
                 epochs == null ? 0 : epochs, minutes == null ? 0 : minutes, logEvery, evalEvery, valBatches, out,
                 forgetBias, TrainConfig.EPS);
 
@@ -196,26 +176,11 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
         }
     }
 
-    private static CellType parseCell(String name) {
-        try {
-            return CellType.parse(name);
-        } catch (IllegalArgumentException e) {
-            throw new Main.UserException("--cell: " + e.getMessage());
-        }
-    }
-
     private void checkRanges() {
-        Options.range("--hidden", hidden, 1, ModelConfig.MAX_HIDDEN);
-        Options.range("--layers", layers, 1, ModelConfig.MAX_LAYERS);
-        Options.range("--head-layers", headLayers, 0, ModelConfig.MAX_HEAD_LAYERS);
-        Options.positive("--batch", batch);
-        Options.positive("--seq", seq);
+        shape.check();
         Options.positive("--log-every", logEvery);
         Options.nonNegative("--eval-every", evalEvery);
         Options.nonNegative("--val-batches", valBatches);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new Main.UserException("--dropout must be in [0, 1), got " + dropout);
-        }
         if (!(lr > 0) || Float.isInfinite(lr)) {
             throw new Main.UserException("--lr must be a positive number, got " + lr);
         }
@@ -253,22 +218,22 @@ public final class TrainCommand implements java.util.concurrent.Callable<Integer
             ModelConfig m = resumed.config();
             JsonObject t = resumed.training();
             mustMatch("--cell", cellType.id(), m.cell().id());
-            mustMatch("--hidden", hidden, m.hidden());
-            mustMatch("--layers", layers, m.layers());
-            mustMatch("--head-layers", headLayers, m.headLayers());
-            mustMatch("--dropout", dropout, m.dropout());
+            mustMatch("--hidden", shape.hidden, m.hidden());
+            mustMatch("--layers", shape.layers, m.layers());
+            mustMatch("--head-layers", shape.headLayers, m.headLayers());
+            mustMatch("--dropout", shape.dropout, m.dropout());
             cellType = m.cell();
-            hidden = m.hidden();
-            layers = m.layers();
-            headLayers = m.headLayers();
-            dropout = m.dropout();
+            shape.hidden = m.hidden();
+            shape.layers = m.layers();
+            shape.headLayers = m.headLayers();
+            shape.dropout = m.dropout();
             if (t.has("batch")) {
-                mustMatch("--batch", batch, t.get("batch").getAsInt());
-                batch = t.get("batch").getAsInt();
+                mustMatch("--batch", shape.batch, t.get("batch").getAsInt());
+                shape.batch = t.get("batch").getAsInt();
             }
             if (t.has("seq")) {
-                mustMatch("--seq", seq, t.get("seq").getAsInt());
-                seq = t.get("seq").getAsInt();
+                mustMatch("--seq", shape.seq, t.get("seq").getAsInt());
+                shape.seq = t.get("seq").getAsInt();
             }
             if (t.has("optimizer")) {
                 String o = t.get("optimizer").getAsString().toLowerCase(java.util.Locale.ROOT);
