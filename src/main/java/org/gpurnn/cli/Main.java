@@ -4,6 +4,10 @@ import java.io.PrintWriter;
 
 import org.gpurnn.data.DataException;
 import org.gpurnn.io.CheckpointException;
+import org.gpurnn.opencl.ClCallException;
+import org.gpurnn.opencl.DeviceSelectionException;
+import org.gpurnn.opencl.KernelBuildException;
+import org.gpurnn.opencl.OpenClUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -96,10 +100,15 @@ public final class Main implements Runnable {
         PrintWriter err = cl.getErr();
         boolean user = e instanceof DataException || e instanceof CheckpointException
                 || e instanceof UserException || e instanceof IllegalArgumentException
-                || isDeviceError(e);
+                || isDeviceChoiceError(e);
+        // A failed OpenCL call is the driver's or ours, not the user's input: status 1.
+        boolean device = e instanceof ClCallException;
         err.println("error: " + message(e));
         if (System.getenv("GPURNN_DEBUG") != null) {
             e.printStackTrace(err);
+        } else if (device) {
+            err.println("HINT: 'gpurnn check --device N' tests the device against the reference; "
+                    + "GPURNN_DEBUG=1 shows where the call was made.");
         } else if (!user) {
             err.println("This looks like a bug in gpurnn; run again with GPURNN_DEBUG=1 for the stack trace.");
         }
@@ -107,9 +116,10 @@ public final class Main implements Runnable {
         return user ? EXIT_USAGE : EXIT_FAILED;
     }
 
-    private static boolean isDeviceError(Throwable e) {
-        String pkg = e.getClass().getPackageName();
-        return pkg.equals("org.gpurnn.opencl");
+    /** No OpenCL, no such device, or a device whose compiler rejects the kernels: a choice to change. */
+    private static boolean isDeviceChoiceError(Throwable e) {
+        return e instanceof OpenClUnavailableException || e instanceof DeviceSelectionException
+                || e instanceof KernelBuildException;
     }
 
     private static String message(Throwable e) {
