@@ -104,7 +104,8 @@ public final class Main implements Runnable {
         // A failed OpenCL call is the driver's or ours, not the user's input: status 1.
         boolean device = e instanceof ClCallException;
         err.println("error: " + message(e));
-        if (System.getenv("GPURNN_DEBUG") != null) {
+        String debug = System.getenv("GPURNN_DEBUG");
+        if (debug != null && !debug.isEmpty() && !debug.equals("0")) {
             e.printStackTrace(err);
         } else if (device) {
             err.println("HINT: 'gpurnn check --device N' tests the device against the reference; "
